@@ -238,7 +238,12 @@ public final class VrrpRouter {
     }
 
     private void doSetPriority(int p) {
-        if (stopped || p == priority && withdrawn == (p == 0)) {
+        if (stopped || (p == 0 && withdrawn)) {
+            return;
+        }
+        if (p == priority && !withdrawn) {
+            preemptSuppressed = false; // same priority again: only re-enables preemption after resign()
+            publish();
             return;
         }
         if (p == 0) {
@@ -368,6 +373,7 @@ public final class VrrpRouter {
         masterAdverIntervalCentis = settings.advertIntervalCentis();
         sendAdvertisement(priority);
         scheduleAdverTimer();
+        publish();
     }
 
     private void enterBackup(TransitionCause cause, InetAddress peer) {
@@ -377,6 +383,7 @@ public final class VrrpRouter {
         pendingCause = TransitionCause.MASTER_DOWN_TIMEOUT;
         pendingPeer = null;
         armMasterDown(masterDownIntervalNanos());
+        publish();
     }
 
     private void startHandover() {
@@ -384,6 +391,7 @@ public final class VrrpRouter {
         notifyListener(() -> listener.handoverStarted(settings.vrid(), loop.nanoTime()));
         sendAdvertisement(0);
         scheduleAdverTimer();
+        publish();
         long limit = 3 * settings.advertIntervalCentis() * CENTI + skewNanos(settings.advertIntervalCentis(), settings.priority());
         handoverTimer = loop.schedule(() -> {
             handoverTimer = null;

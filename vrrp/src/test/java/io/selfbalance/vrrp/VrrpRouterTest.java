@@ -1,0 +1,494 @@
+package io.selfbalance.vrrp;
+
+import static io.selfbalance.vrrp.VrrpCodecTest.ip;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.math.BigDecimal;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+/** The state machine on a virtual clock: every rule with exact times. */
+class VrrpRouterTest {
+    static final List<InetAddress> VIPS = List.of(ip("192.168.77.254"));
+    static final InetAddress PEER = ip("192.168.77.9");
+
+    final VirtualTimeControlLoop loop = new VirtualTimeControlLoop();
+    final SimulatedLan lan = new SimulatedLan(loop, IpFamily.IPV4);
+
+    static long ns(String seconds) {
+        return new BigDecimal(seconds).movePointRight(9).longValueExact();
+    }
+
+    final class Node {
+        final SimulatedLan.Port port;
+        final EventRecorder events = new EventRecorder();
+        final VrrpRouter router;
+
+        Node(String address, VrrpRouterSettings s) {
+            port = lan.attach(ip(address));
+            router = VrrpRouter.create(s, port, loop, events);
+            router.start();
+        }
+
+        VrrpState state() {
+            return router.status().state();
+        }
+    }
+
+    static VrrpRouterSettings v3(int priority) {
+        return VrrpRouterSettings.v3("eth0", 51, priority, Duration.ofSeconds(1), VIPS);
+    }
+
+    static VrrpRouterSettings v2(int priority) {
+        return v3(priority).withVersion(VrrpVersion.V2, Duration.ofSeconds(1));
+    }
+
+    void at(String seconds) {
+        loop.runUntil(ns(seconds));
+    }
+
+    void injectEvery(VrrpAdvertisement adv, String from, String until, String step) {
+        for (long t = ns(from); t <= ns(until); t += ns(step)) {
+            long when = t;
+            loop.schedule(() -> lan.inject(PEER, adv), when - loop.nanoTime());
+        }
+    }
+
+    static VrrpAdvertisement peerAdvert(int priority, int intervalCentis) {
+        return VrrpAdvertisement.v3(IpFamily.IPV4, 51, priority, intervalCentis, VIPS);
+    }
+
+    // ---------------------------------------------------------------- timing
+
+    @Test
+    void masterDownIntervalAtPriority100And1sIs3609375() {
+        Node n = new Node("192.168.77.1", v3(100));
+        assertEquals(List.of("t=0 INITIALIZE->BACKUP STARTUP"), n.events.events);
+        assertEquals(ns("3.609375"), n.router.status().masterDownIntervalNanos());
+        loop.runUntil(ns("3.609375") - 1);
+        assertEquals(VrrpState.BACKUP, n.state());
+        assertTrue(n.port.sent.isEmpty(), "a backup sends nothing");
+        at("3.609375");
+        assertEquals("t=3.609375 BACKUP->MASTER MASTER_DOWN_TIMEOUT", n.events.last());
+        at("6.7");
+        assertEquals(List.of(ns("3.609375"), ns("4.609375"), ns("5.609375"), ns("6.609375")), n.events.advertTimes);
+        assertEquals(4, n.router.status().advertisementsSent());
+    }
+
+    @Test
+    void skewTimeScalesWithPriority() {
+        Node hi = new Node("192.168.77.1", v3(254));
+        assertEquals(ns("3.0078125"), hi.router.status().masterDownIntervalNanos()); // 3 + 2/256
+        Node lo = new Node("192.168.77.2", v3(1));
+        assertEquals(ns("3.99609375"), lo.router.status().masterDownIntervalNanos()); // 3 + 255/256
+        Node fast = new Node("192.168.77.3",
+                VrrpRouterSettings.v3("eth0", 51, 100, Duration.ofMillis(100), VIPS));
+        assertEquals(ns("0.3609375"), fast.router.status().masterDownIntervalNanos());
+    }
+
+    @Test
+    void backupLearnsTheMastersInterval() {
+        Node n = new Node("192.168.77.1", v3(100));
+        injectEvery(peerAdvert(200, 50), "1", "2", "0.5");
+        at("2");
+        assertEquals(50, n.router.status().masterAdverIntervalCentis());
+        // 3 * 0.5 + (156 * 0.5) / 256 = 1.8046875 after the last advert at 2 s
+        assertEquals(ns("1.8046875"), n.router.status().masterDownIntervalNanos());
+        loop.runUntil(ns("3.8046875") - 1);
+        assertEquals(VrrpState.BACKUP, n.state());
+        at("3.8046875");
+        assertEquals("t=3.8046875 BACKUP->MASTER MASTER_DOWN_TIMEOUT", n.events.last());
+        assertEquals(100, n.router.status().masterAdverIntervalCentis(), "a master times itself with its own interval");
+    }
+
+    @Test
+    void v2UsesItsOwnIntervalAndDropsAMismatch() {
+        Node n = new Node("192.168.77.1", v2(100));
+        assertEquals(ns("3.609375"), n.router.status().masterDownIntervalNanos());
+        // a v2 master with a 2 s interval is dropped (INTERVAL), so it does not hold us back
+        VrrpAdvertisement other = VrrpAdvertisement.v2(51, 200, 2, VIPS);
+        loop.schedule(() -> lan.inject(PEER, other), ns("1"));
+        at("3.609375");
+        assertEquals("t=3.609375 BACKUP->MASTER MASTER_DOWN_TIMEOUT", n.events.last());
+        assertEquals(1, n.router.status().dropped(DropReason.INTERVAL));
+        assertTrue(n.events.events.contains("DROP INTERVAL"));
+    }
+
+    @Test
+    void v2MasterDownUsesLocalIntervalEvenWhenPeerMatches() {
+        Node n = new Node("192.168.77.1", v2(100));
+        injectEvery(VrrpAdvertisement.v2(51, 200, 1, VIPS), "1", "5", "1");
+        at("5");
+        assertEquals(VrrpState.BACKUP, n.state());
+        loop.runUntil(ns("8.609375") - 1);
+        assertEquals(VrrpState.BACKUP, n.state());
+        at("8.609375");
+        assertEquals(VrrpState.MASTER, n.state());
+        assertEquals(4, n.router.status().advertisementsSent() + 3, "one v2 advert at 8.609375");
+    }
+
+    // ---------------------------------------------------------------- preemption
+
+    @Test
+    void higherPriorityBackupPreemptsALowerMaster() {
+        Node n = new Node("192.168.77.1", v3(200));
+        injectEvery(peerAdvert(100, 100), "0.5", "20", "1");
+        // lower-priority adverts are discarded: the timer armed at start (3.21875) runs out
+        at("3.21875");
+        assertEquals("t=3.21875 BACKUP->MASTER PREEMPT", n.events.last());
+        assertEquals(PEER, n.events.changes.get(1).peer());
+        // from then on the master answers each lower advert at once (RFC 9568)
+        at("3.5");
+        assertEquals(List.of(ns("3.21875"), ns("3.5")), n.events.advertTimes);
+    }
+
+    @Test
+    void withoutPreemptALowerMasterIsKept() {
+        Node n = new Node("192.168.77.1", v3(200).withPreempt(false, null));
+        injectEvery(peerAdvert(100, 100), "0.5", "20", "1");
+        at("20");
+        assertEquals(VrrpState.BACKUP, n.state());
+        assertEquals(ip("192.168.77.9"), n.router.status().masterAddress());
+        assertEquals(100, n.router.status().masterPriority());
+        at("23.609375"); // last advert at 19.5 + MDI(200)=3.21875 -> 22.71875
+        assertEquals("t=22.71875 BACKUP->MASTER MASTER_DOWN_TIMEOUT", n.events.last());
+    }
+
+    @Test
+    void preemptDelayHoldsBackPreemptionAfterStart() {
+        Node n = new Node("192.168.77.1", v3(200).withPreempt(true, Duration.ofSeconds(10)));
+        injectEvery(peerAdvert(100, 100), "1", "30", "1");
+        loop.runUntil(ns("12.21875") - 1);
+        assertEquals(VrrpState.BACKUP, n.state());
+        // adverts until 9 s reset the timer; the one at 10 s is the first discarded; 9 + 3.21875
+        at("12.21875");
+        assertEquals("t=12.21875 BACKUP->MASTER PREEMPT", n.events.last());
+    }
+
+    // ---------------------------------------------------------------- tie-break and master rules
+
+    @Test
+    void equalPriorityResolvesToTheHigherAddressUnsigned() {
+        Node low = new Node("192.168.77.20", v3(100));
+        Node high = new Node("192.168.77.200", v3(100)); // 200 > 20 unsigned; as a signed byte 200 < 20
+        at("3.609375");
+        assertEquals(VrrpState.MASTER, high.state());
+        assertEquals(VrrpState.BACKUP, low.state());
+        assertEquals(List.of("t=0 INITIALIZE->BACKUP STARTUP", "t=3.609375 BACKUP->MASTER MASTER_DOWN_TIMEOUT",
+                "t=3.609375 MASTER->BACKUP EQUAL_PRIORITY_HIGHER_ADDRESS"), low.events.events);
+        at("60");
+        assertEquals(VrrpState.MASTER, high.state());
+        assertEquals(VrrpState.BACKUP, low.state());
+        assertEquals(3, low.router.status().transitions());
+        assertEquals(2, high.router.status().transitions());
+    }
+
+    @Test
+    void masterAnswersALowerPriorityAdvertAtOnce() {
+        Node n = new Node("192.168.77.1", v3(200));
+        at("3.21875");
+        assertEquals(VrrpState.MASTER, n.state());
+        loop.schedule(() -> lan.inject(PEER, peerAdvert(100, 100)), ns("2.5") - ns("0.21875")); // at 5.5 s
+        at("7");
+        assertEquals(List.of(ns("3.21875"), ns("4.21875"), ns("5.21875"), ns("5.5"), ns("6.5")), n.events.advertTimes);
+        assertEquals(VrrpState.MASTER, n.state());
+    }
+
+    @Test
+    void masterYieldsToHigherPriority() {
+        Node n = new Node("192.168.77.1", v3(100));
+        at("4");
+        loop.schedule(() -> lan.inject(PEER, peerAdvert(150, 200)), ns("0.25"));
+        at("4.25");
+        assertEquals("t=4.25 MASTER->BACKUP HIGHER_PRIORITY_SEEN", n.events.last());
+        assertEquals(200, n.router.status().masterAdverIntervalCentis());
+        // 3 * 2 + 156 * 2 / 256 = 7.21875 after the advert
+        at("11.46875");
+        assertEquals("t=11.46875 BACKUP->MASTER MASTER_DOWN_TIMEOUT", n.events.last());
+    }
+
+    @Test
+    void masterAnswersPriorityZeroAtOnce() {
+        Node n = new Node("192.168.77.1", v3(100));
+        at("4");
+        loop.schedule(() -> lan.inject(PEER, peerAdvert(0, 100)), ns("0.1"));
+        at("5");
+        assertEquals(List.of(ns("3.609375"), ns("4.1"), ns("5.1")).subList(0, 2), n.events.advertTimes);
+        at("5.1");
+        assertEquals(ns("5.1"), n.events.advertTimes.get(2));
+    }
+
+    @Test
+    void backupTakesOverSkewTimeAfterPriorityZero() {
+        Node n = new Node("192.168.77.1", v3(100));
+        injectEvery(peerAdvert(200, 100), "0.5", "1.5", "1");
+        loop.schedule(() -> lan.inject(PEER, peerAdvert(0, 100)), ns("2"));
+        at("2");
+        assertEquals(VrrpState.BACKUP, n.state());
+        loop.runUntil(ns("2.609375") - 1);
+        assertEquals(VrrpState.BACKUP, n.state());
+        at("2.609375");
+        assertEquals("t=2.609375 BACKUP->MASTER PRIORITY_ZERO_RECEIVED", n.events.last());
+    }
+
+    @Test
+    void addressOwnerIsMasterAtStart() {
+        Node n = new Node("192.168.77.1", v3(255));
+        assertEquals(List.of("t=0 INITIALIZE->MASTER STARTUP"), n.events.events);
+        assertEquals(List.of(0L), n.events.advertTimes);
+    }
+
+    // ---------------------------------------------------------------- shutdown, resign, handover
+
+    @Test
+    void stopAsMasterSendsPriorityZero() {
+        Node n = new Node("192.168.77.1", v3(100));
+        at("5");
+        CompletableFuture<Void> f = n.router.stop();
+        assertTrue(f.isDone());
+        assertEquals("t=5 MASTER->INITIALIZE SHUTDOWN", n.events.last());
+        long[] lastSent = n.port.sentPriorities().get(n.port.sent.size() - 1);
+        assertEquals(ns("5"), lastSent[0]);
+        assertEquals(0, lastSent[1]);
+        assertTrue(n.port.closed, "transport closed on stop");
+        int sent = n.port.sent.size();
+        at("30");
+        assertEquals(sent, n.port.sent.size(), "nothing after stop");
+    }
+
+    @Test
+    void stopAsBackupSendsNothing() {
+        Node n = new Node("192.168.77.1", v3(100));
+        at("1");
+        n.router.stop();
+        assertEquals("t=1 BACKUP->INITIALIZE SHUTDOWN", n.events.last());
+        assertTrue(n.port.sent.isEmpty());
+        at("10");
+        assertEquals(VrrpState.INITIALIZE, n.state());
+    }
+
+    @Test
+    void resignIsMakeBeforeBreak() {
+        Node a = new Node("192.168.77.1", v3(200));
+        Node b = new Node("192.168.77.2", v3(100));
+        at("10");
+        assertEquals(VrrpState.MASTER, a.state());
+        a.router.resign();
+        // still master and forwarding while the handover runs
+        assertEquals(VrrpState.MASTER, a.state());
+        assertTrue(a.router.status().handingOver());
+        assertEquals("t=10 HANDOVER_STARTED", a.events.last());
+        loop.runUntil(ns("10.609375") - 1);
+        assertEquals(VrrpState.MASTER, a.state());
+        assertEquals(VrrpState.BACKUP, b.state());
+        at("10.609375");
+        assertEquals("t=10.609375 BACKUP->MASTER PRIORITY_ZERO_RECEIVED", b.events.last());
+        int n = a.events.events.size();
+        assertEquals(List.of("t=10.609375 HANDOVER_RELEASED NEW_MASTER_HEARD 192.168.77.2",
+                "t=10.609375 MASTER->BACKUP RESIGN"), a.events.events.subList(n - 2, n));
+        assertFalse(a.router.status().handingOver());
+        // the resigned router does not preempt the lower-priority new master
+        at("60");
+        assertEquals(VrrpState.MASTER, b.state());
+        assertEquals(VrrpState.BACKUP, a.state());
+        // setting a priority again re-enables preemption
+        a.router.setPriority(200);
+        at("65");
+        assertEquals(VrrpState.MASTER, a.state());
+        assertEquals(TransitionCause.PREEMPT, a.router.status().lastCause());
+        assertEquals(VrrpState.BACKUP, b.state());
+        assertEquals(TransitionCause.HIGHER_PRIORITY_SEEN, b.router.status().lastCause());
+    }
+
+    @Test
+    void resignWithNobodyToTakeOverReleasesAfterMasterDownInterval() {
+        Node a = new Node("192.168.77.1", v3(200));
+        at("5");
+        a.router.resign();
+        // priority-0 adverts repeat each interval while handing over
+        at("8.21875");
+        assertEquals(List.of("t=0 INITIALIZE->BACKUP STARTUP", "t=3.21875 BACKUP->MASTER MASTER_DOWN_TIMEOUT",
+                "t=5 HANDOVER_STARTED", "t=8.21875 HANDOVER_RELEASED MASTER_DOWN_INTERVAL_ELAPSED",
+                "t=8.21875 MASTER->BACKUP RESIGN"), a.events.events);
+        List<long[]> sent = a.port.sentPriorities();
+        assertEquals(List.of(0L, 0L, 0L, 0L), sent.subList(sent.size() - 4, sent.size()).stream().map(x -> x[1]).toList());
+        // nobody else exists: it takes the addresses back after Master_Down_Interval
+        at("11.4375");
+        assertEquals("t=11.4375 BACKUP->MASTER MASTER_DOWN_TIMEOUT", a.events.last());
+    }
+
+    @Test
+    void priorityZeroWithdrawsUntilRaised() {
+        Node a = new Node("192.168.77.1", v3(200));
+        at("5");
+        a.router.setPriority(0);
+        assertTrue(a.router.status().handingOver());
+        at("60");
+        assertEquals(VrrpState.BACKUP, a.state());
+        assertEquals(0, a.router.status().priority());
+        a.router.setPriority(150);
+        at("60");
+        long mdi = a.router.status().masterDownIntervalNanos();
+        assertEquals(ns("3.4140625"), mdi); // 3 + 106/256
+        at("63.4140625");
+        assertEquals("t=63.4140625 BACKUP->MASTER MASTER_DOWN_TIMEOUT", a.events.last());
+    }
+
+    @Test
+    void loweringTheMastersPriorityLetsAHigherBackupPreempt() {
+        Node a = new Node("192.168.77.1", v3(200));
+        Node b = new Node("192.168.77.2", v3(100));
+        at("10");
+        a.router.setPriority(50);
+        assertEquals(ns("10"), a.events.advertTimes.get(a.events.advertTimes.size() - 1), "new priority announced at once");
+        // b discards the priority-50 adverts from 10 s on; a's last 200 advert (9.21875) reset its timer: + 3.609375
+        at("12.828125");
+        assertEquals("t=12.828125 BACKUP->MASTER PREEMPT", b.events.last());
+        assertEquals("t=12.828125 MASTER->BACKUP HIGHER_PRIORITY_SEEN", a.events.last());
+        assertThrows(IllegalArgumentException.class, () -> a.router.setPriority(255));
+        assertThrows(IllegalArgumentException.class, () -> a.router.setPriority(-1));
+    }
+
+    @Test
+    void stopGracefullyHandsOverFirst() {
+        Node a = new Node("192.168.77.1", v3(200));
+        Node b = new Node("192.168.77.2", v3(100));
+        at("10");
+        CompletableFuture<Void> done = a.router.stopGracefully();
+        assertFalse(done.isDone());
+        assertEquals(VrrpState.MASTER, a.state());
+        at("10.609375");
+        assertTrue(done.isDone());
+        int n = a.events.events.size();
+        assertEquals(List.of("t=10 HANDOVER_STARTED", "t=10.609375 HANDOVER_RELEASED NEW_MASTER_HEARD 192.168.77.2",
+                "t=10.609375 MASTER->INITIALIZE SHUTDOWN"), a.events.events.subList(n - 3, n));
+        assertEquals(VrrpState.MASTER, b.state());
+        assertTrue(a.port.closed);
+    }
+
+    // ---------------------------------------------------------------- three routers, link cut
+
+    @Test
+    void threeRoutersElectOneAndFailOverOnLinkCut() {
+        Node n1 = new Node("192.168.77.1", v3(150));
+        Node n2 = new Node("192.168.77.2", v3(100));
+        Node n3 = new Node("192.168.77.3", v3(50));
+        List<Node> all = List.of(n1, n2, n3);
+        at("10");
+        assertEquals(List.of(VrrpState.MASTER, VrrpState.BACKUP, VrrpState.BACKUP), states(all));
+        n1.port.linkUp = false;
+        at("20");
+        assertEquals(VrrpState.MASTER, n2.state(), "next highest takes over");
+        assertEquals(VrrpState.BACKUP, n3.state());
+        assertEquals(TransitionCause.MASTER_DOWN_TIMEOUT, n2.router.status().lastCause());
+        // n1 (150) became master at 3 + 106/256 = 3.4140625 and last advertised at 9.4140625; n2 waits MDI(100)
+        assertEquals(ns("9.4140625") + ns("3.609375"), n2.events.changes.get(1).atNanos());
+        n1.port.linkUp = true;
+        at("21.5");
+        assertEquals(List.of(VrrpState.MASTER, VrrpState.BACKUP, VrrpState.BACKUP), states(all));
+        assertEquals(TransitionCause.HIGHER_PRIORITY_SEEN, n2.router.status().lastCause());
+    }
+
+    @Test
+    void partitionedMasterComingBackWithHigherPriorityPreempts() {
+        Node n1 = new Node("192.168.77.1", v3(100));
+        Node n2 = new Node("192.168.77.2", v3(90));
+        Node n3 = new Node("192.168.77.3", v3(80));
+        at("10");
+        assertEquals(VrrpState.MASTER, n1.state());
+        n1.port.linkUp = false;
+        n1.router.stop(); // it is gone
+        at("20");
+        assertEquals(VrrpState.MASTER, n2.state());
+        // a fresh router comes back with a higher priority and preempt
+        Node n4 = new Node("192.168.77.4", v3(200));
+        at("20");
+        assertEquals(VrrpState.BACKUP, n4.state());
+        at("30");
+        assertEquals(List.of(VrrpState.BACKUP, VrrpState.BACKUP, VrrpState.MASTER), states(List.of(n2, n3, n4)));
+        assertEquals(TransitionCause.PREEMPT, n4.router.status().lastCause());
+    }
+
+    static List<VrrpState> states(List<Node> nodes) {
+        List<VrrpState> s = new ArrayList<>();
+        nodes.forEach(n -> s.add(n.state()));
+        return s;
+    }
+
+    // ---------------------------------------------------------------- counters, unicast, drops
+
+    @Test
+    void countersAndDrops() {
+        Node n = new Node("192.168.77.1", v3(100));
+        byte[] ok = VrrpCodec.encode(peerAdvert(200, 100), PEER, IpFamily.IPV4.vrrpGroup(), ChecksumMode.MESSAGE_ONLY);
+        lan.deliver(PEER, IpFamily.IPV4.vrrpGroup(), ok, 255);
+        lan.deliver(PEER, IpFamily.IPV4.vrrpGroup(), ok, 64);
+        byte[] bad = ok.clone();
+        bad[2] = 1;
+        lan.deliver(PEER, IpFamily.IPV4.vrrpGroup(), bad, 255);
+        byte[] vrid = VrrpCodec.encode(VrrpAdvertisement.v3(IpFamily.IPV4, 52, 200, 100, VIPS), PEER,
+                IpFamily.IPV4.vrrpGroup(), ChecksumMode.MESSAGE_ONLY);
+        lan.deliver(PEER, IpFamily.IPV4.vrrpGroup(), vrid, 255);
+        at("1");
+        VrrpStatus s = n.router.status();
+        assertEquals(1, s.advertisementsReceived());
+        assertEquals(1, s.dropped(DropReason.TTL));
+        assertEquals(1, s.dropped(DropReason.CHECKSUM));
+        assertEquals(1, s.dropped(DropReason.UNKNOWN_VRID));
+        assertEquals(3, s.totalDrops());
+        assertEquals(DropReason.values().length, s.drops().size());
+        assertEquals(1, s.transitions());
+    }
+
+    @Test
+    void unicastSendsToEachPeerAndAcceptsOnlyPeers() {
+        InetAddress p2 = ip("192.168.77.2");
+        InetAddress p3 = ip("192.168.77.3");
+        Node n = new Node("192.168.77.1", v3(200).withUnicastPeers(List.of(p2, p3)).withChecksumMode(ChecksumMode.MESSAGE_ONLY));
+        at("3.21875");
+        assertEquals(VrrpState.MASTER, n.state());
+        assertEquals(List.of(p2, p3), n.port.sent.stream().map(SimulatedLan.Sent::destination).toList());
+        assertEquals(2, n.router.status().advertisementsSent());
+        // a stranger's advert (not in the peer list) is dropped
+        byte[] m = VrrpCodec.encode(peerAdvert(250, 100), PEER, ip("192.168.77.1"), ChecksumMode.MESSAGE_ONLY);
+        lan.deliver(PEER, ip("192.168.77.1"), m, 64);
+        at("3.5");
+        assertEquals(1, n.router.status().dropped(DropReason.UNKNOWN_UNICAST_SOURCE));
+        assertEquals(VrrpState.MASTER, n.state());
+        // a peer's advert with a higher priority is obeyed, whatever its TTL
+        byte[] m2 = VrrpCodec.encode(peerAdvert(250, 100), p2, ip("192.168.77.1"), ChecksumMode.MESSAGE_ONLY);
+        lan.deliver(p2, ip("192.168.77.1"), m2, 64);
+        at("3.6");
+        assertEquals(VrrpState.BACKUP, n.state());
+    }
+
+    @Test
+    void settingsRejectBadValuesNamingThem() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> VrrpRouterSettings.v3("eth0", 256, 100, Duration.ofSeconds(1), VIPS));
+        assertEquals("VRRP setting vrid = 256 is invalid; allowed: 1..255", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> VrrpRouterSettings.v3("eth0", 1, 100, Duration.ofMillis(5), VIPS));
+        assertTrue(e.getMessage().startsWith("VRRP setting advertInterval = PT0.005S"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> v3(100).withVersion(VrrpVersion.V2, Duration.ofMillis(1500)));
+        assertTrue(e.getMessage().contains("whole seconds"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> VrrpRouterSettings.v3("eth0", 1, 100, Duration.ofSeconds(1), List.of(ip("fd77::1"))).withVersion(VrrpVersion.V2, Duration.ofSeconds(1)));
+        assertTrue(e.getMessage().contains("VRRPv2 is IPv4 only"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> VrrpRouterSettings.v3("eth0", 1, 0, Duration.ofSeconds(1), VIPS));
+        assertTrue(e.getMessage().contains("priority = 0"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> VrrpRouterSettings.v3("this-name-is-too-long", 1, 10, Duration.ofSeconds(1), VIPS));
+        assertTrue(e.getMessage().contains("interfaceName"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> v3(100).withUnicastPeers(List.of(ip("fd77::1"))));
+        assertTrue(e.getMessage().contains("unicastPeers"), e.getMessage());
+    }
+}
