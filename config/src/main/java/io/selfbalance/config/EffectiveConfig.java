@@ -1,0 +1,186 @@
+package io.selfbalance.config;
+
+import java.net.InetAddress;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * The configuration with every run-time default filled in: this node's address (the interface's primary
+ * address unless {@code selfbalance.address} is set), service ports and health URLs (Jetty's HTTP
+ * connector port), and the default service. Plain records, for the composition root to turn into the
+ * settings of the vrrp, ipvs and health modules (which do not depend on this module).
+ * {@link #toString()} prints the effective configuration in the same keys a user writes.
+ *
+ * @param networkInterface {@code selfbalance.interface}
+ * @param address          this node's address
+ * @param routers          the virtual routers, by name
+ * @param services         the virtual services, by name; never empty
+ * @param nodes            the nodes, by name; exactly one has {@link Node#self()}
+ * @param health           {@code selfbalance.health.*}
+ * @param drainTime        {@code selfbalance.drain-time}
+ * @param vipLifetime      {@code selfbalance.vip-lifetime}
+ * @param status           {@code selfbalance.status.*}
+ */
+public record EffectiveConfig(String networkInterface, InetAddress address, List<Router> routers, List<Service> services,
+                              List<Node> nodes, Health health, Duration drainTime, Duration vipLifetime, Status status) {
+
+    /** The name of the service used when no {@code selfbalance.services.*} key is set. */
+    public static final String DEFAULT_SERVICE_NAME = "http";
+
+    public EffectiveConfig {
+        routers = List.copyOf(routers);
+        services = List.copyOf(services);
+        nodes = List.copyOf(nodes);
+    }
+
+    /** One virtual router; {@code unicastPeers} empty means multicast. */
+    public record Router(String name, int vrid, List<IpPrefix> vips, int priority, int version, Duration advertInterval,
+                         boolean preempt, Duration preemptDelay, List<InetAddress> unicastPeers, V3Checksum v3Checksum,
+                         int garpRepeat, Duration garpDelay, Duration garpRefresh) {
+        public Router {
+            vips = List.copyOf(vips);
+            unicastPeers = List.copyOf(unicastPeers);
+        }
+
+        /** @return true when the VIPs are IPv6 */
+        public boolean isIpv6() {
+            return vips.get(0).isIpv6();
+        }
+    }
+
+    /** One IPVS virtual service, offered on every VIP. */
+    public record Service(String name, ServiceProtocol protocol, int port, String scheduler, Forwarding forwarding) {
+    }
+
+    /** One real server; {@code self} marks this node. */
+    public record Node(String name, InetAddress address, int weight, URI healthUrl, boolean self) {
+    }
+
+    /** Health evaluation settings. */
+    public record Health(Duration probeInterval, Duration probeTimeout, int rise, int fall, Duration localInterval,
+                         ResignOn resignOn) {
+    }
+
+    /** Status endpoint settings. */
+    public record Status(boolean enabled, String path, boolean localOnly) {
+    }
+
+    /**
+     * Fills in the run-time defaults.
+     *
+     * @param config                   a loaded configuration
+     * @param interfacePrimaryAddress  the primary address of {@code selfbalance.interface} (of the routers'
+     *                                 family), used when {@code selfbalance.address} is not set
+     * @param jettyHttpPort            the port of Jetty's HTTP connector
+     * @throws ConfigurationException  if this node's address is not one of the nodes
+     */
+    public static EffectiveConfig resolve(SelfbalanceConfig config, InetAddress interfacePrimaryAddress, int jettyHttpPort) {
+        Objects.requireNonNull(config, "config");
+        if (jettyHttpPort < 1 || jettyHttpPort > 65535) {
+            throw new IllegalArgumentException("jettyHttpPort=" + jettyHttpPort + ": must be 1..65535");
+        }
+        InetAddress self = config.address().orElse(interfacePrimaryAddress);
+        if (self == null) {
+            throw new IllegalArgumentException("interfacePrimaryAddress is null and selfbalance.address is not set");
+        }
+        if (config.nodes().values().stream().noneMatch(n -> n.address().equals(self))) {
+            String origin = config.address().isPresent()
+                    ? "selfbalance.address"
+                    : "the primary address of " + config.networkInterface() + ", as selfbalance.address is not set";
+            throw new ConfigurationException(List.of("selfbalance.address=" + IpAddresses.format(self)
+                    + ": this node (" + origin + ") is not one of the nodes; add selfbalance.nodes.<name>.address="
+                    + IpAddresses.format(self) + " or set selfbalance.address to this node's entry"));
+        }
+
+        List<Router> routers = new TreeMap<>(config.routers()).entrySet().stream().map(e -> {
+            SelfbalanceConfig.Router r = e.getValue();
+            return new Router(e.getKey(), r.vrid(), r.vips(), r.priority(), r.version(), r.advertInterval(), r.preempt(),
+                    r.preemptDelay(), r.unicastPeers().orElse(List.of()), r.v3Checksum(), r.garp().repeat(),
+                    r.garp().delay(), r.garp().refresh());
+        }).toList();
+
+        List<Service> services = new ArrayList<>();
+        new TreeMap<>(config.services()).forEach((name, s) -> services.add(new Service(name, s.protocol(),
+                s.port().orElse(jettyHttpPort), s.scheduler(), s.forwarding())));
+        if (services.isEmpty()) {
+            services.add(new Service(DEFAULT_SERVICE_NAME, ServiceProtocol.TCP, jettyHttpPort, "wrr", Forwarding.DR));
+        }
+
+        List<Node> nodes = new TreeMap<>(config.nodes()).entrySet().stream().map(e -> {
+            SelfbalanceConfig.Node n = e.getValue();
+            URI healthUrl = n.healthUrl().orElseGet(() ->
+                    URI.create("http://" + IpAddresses.formatForUrl(n.address()) + ":" + jettyHttpPort + "/health/ready"));
+            return new Node(e.getKey(), n.address(), n.weight(), healthUrl, n.address().equals(self));
+        }).toList();
+
+        SelfbalanceConfig.Health h = config.health();
+        return new EffectiveConfig(config.networkInterface(), self, routers, services, nodes,
+                new Health(h.probeInterval(), h.probeTimeout(), h.rise(), h.fall(), h.localInterval(), h.resignOn()),
+                config.drainTime(), config.vipLifetime(),
+                new Status(config.status().enabled(), config.status().path(), config.status().localOnly()));
+    }
+
+    /** @return this node's entry in {@link #nodes()} */
+    public Node self() {
+        return nodes.stream().filter(Node::self).findFirst().orElseThrow();
+    }
+
+    /** Every effective value as {@code key=value}, sorted by key. */
+    public Map<String, String> asProperties() {
+        Map<String, String> out = new TreeMap<>();
+        out.put("selfbalance.interface", networkInterface);
+        out.put("selfbalance.address", IpAddresses.format(address));
+        for (Router r : routers) {
+            String p = "selfbalance.routers." + r.name() + ".";
+            out.put(p + "vrid", String.valueOf(r.vrid()));
+            out.put(p + "vips", r.vips().stream().map(IpPrefix::toString).collect(Collectors.joining(",")));
+            out.put(p + "priority", String.valueOf(r.priority()));
+            out.put(p + "version", String.valueOf(r.version()));
+            out.put(p + "advert-interval", DurationConverter.format(r.advertInterval()));
+            out.put(p + "preempt", String.valueOf(r.preempt()));
+            out.put(p + "preempt-delay", DurationConverter.format(r.preemptDelay()));
+            out.put(p + "unicast-peers", r.unicastPeers().stream().map(IpAddresses::format).collect(Collectors.joining(",")));
+            out.put(p + "v3-checksum", r.v3Checksum().configValue());
+            out.put(p + "garp.repeat", String.valueOf(r.garpRepeat()));
+            out.put(p + "garp.delay", DurationConverter.format(r.garpDelay()));
+            out.put(p + "garp.refresh", DurationConverter.format(r.garpRefresh()));
+        }
+        for (Service s : services) {
+            String p = "selfbalance.services." + s.name() + ".";
+            out.put(p + "protocol", s.protocol().configValue());
+            out.put(p + "port", String.valueOf(s.port()));
+            out.put(p + "scheduler", s.scheduler());
+            out.put(p + "forwarding", s.forwarding().configValue());
+        }
+        for (Node n : nodes) {
+            String p = "selfbalance.nodes." + n.name() + ".";
+            out.put(p + "address", IpAddresses.format(n.address()));
+            out.put(p + "weight", String.valueOf(n.weight()));
+            out.put(p + "health-url", n.healthUrl().toString());
+        }
+        out.put("selfbalance.health.probe-interval", DurationConverter.format(health.probeInterval()));
+        out.put("selfbalance.health.probe-timeout", DurationConverter.format(health.probeTimeout()));
+        out.put("selfbalance.health.rise", String.valueOf(health.rise()));
+        out.put("selfbalance.health.fall", String.valueOf(health.fall()));
+        out.put("selfbalance.health.local-interval", DurationConverter.format(health.localInterval()));
+        out.put("selfbalance.health.resign-on", health.resignOn().configValue());
+        out.put("selfbalance.drain-time", DurationConverter.format(drainTime));
+        out.put("selfbalance.vip-lifetime", DurationConverter.format(vipLifetime));
+        out.put("selfbalance.status.enabled", String.valueOf(status.enabled()));
+        out.put("selfbalance.status.path", status.path());
+        out.put("selfbalance.status.local-only", String.valueOf(status.localOnly()));
+        return out;
+    }
+
+    /** The effective configuration, one {@code key=value} line per key, sorted. */
+    @Override
+    public String toString() {
+        return asProperties().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining("\n"));
+    }
+}
