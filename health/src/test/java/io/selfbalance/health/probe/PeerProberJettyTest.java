@@ -1,0 +1,318 @@
+package io.selfbalance.health.probe;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+
+/**
+ * Probes against a real Jetty 12 server on 127.0.0.1 that answers UP, DOWN, slowly, with garbage, closes
+ * mid-response, answers too much, answers an unexpected status; and against a port nobody listens on. Every test
+ * runs on both transports (epoll when this host has it, and NIO).
+ */
+class PeerProberJettyTest {
+
+    static final String UP_BODY = "{\"status\":\"UP\",\"checks\":[{\"name\":\"app\",\"status\":\"UP\",\"data\":{\"selfbalance.weight\":40}}]}";
+    static final String DOWN_BODY = "{\"status\":\"DOWN\",\"checks\":[{\"name\":\"db\",\"status\":\"DOWN\"},{\"name\":\"app\",\"status\":\"UP\"}]}";
+    static final ProbeSettings SETTINGS = ProbeSettings.defaults()
+            .withTimeouts(Duration.ofSeconds(3), Duration.ofMillis(2000)).withMaxResponseBytes(4096);
+
+    static Server server;
+    static int port;
+    static final AtomicInteger connectionsOpened = new AtomicInteger();
+    static final java.util.concurrent.CountDownLatch releaseSlow = new java.util.concurrent.CountDownLatch(1);
+
+    @BeforeAll
+    static void startJetty() throws Exception {
+        server = new Server();
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost("127.0.0.1");
+        connector.setPort(0);
+        connector.setIdleTimeout(30_000);
+        connector.addEventListener(new Connection.Listener() {
+            @Override
+            public void onOpened(Connection connection) {
+                connectionsOpened.incrementAndGet();
+            }
+        });
+        server.addConnector(connector);
+        server.setHandler(new Handler.Abstract() {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) throws Exception {
+                switch (Request.getPathInContext(request)) {
+                    case "/up" -> answer(response, callback, 200, UP_BODY);
+                    case "/down" -> answer(response, callback, 503, DOWN_BODY);
+                    case "/down-in-200" -> answer(response, callback, 200, DOWN_BODY);
+                    case "/slow" -> {
+                        // Answers only when the test class ends: far beyond any read timeout, however loaded the host.
+                        releaseSlow.await(20, TimeUnit.SECONDS);
+                        answer(response, callback, 200, UP_BODY);
+                    }
+                    case "/garbage" -> answer(response, callback, 200, "<html><body>It works!</body></html>");
+                    case "/wrong-json" -> answer(response, callback, 200, "{\"status\":\"FINE\",\"checks\":[]}");
+                    case "/midway" -> {
+                        response.setStatus(200);
+                        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+                        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, 1000);
+                        response.write(false, ByteBuffer.wrap(UP_BODY.substring(0, 30).getBytes(StandardCharsets.UTF_8)),
+                                Callback.from(() -> callback.failed(new java.io.IOException("test: abort mid-response")), callback::failed));
+                    }
+                    case "/big" -> answer(response, callback, 200, UP_BODY.replace("40}", "40,\"pad\":\"" + "x".repeat(10_000) + "\"}"));
+                    case "/big-chunked" -> {
+                        response.setStatus(200);
+                        byte[] part = ("{\"status\":\"UP\",\"pad\":\"" + "y".repeat(3000)).getBytes(StandardCharsets.UTF_8);
+                        response.write(false, ByteBuffer.wrap(part), Callback.from(
+                                () -> response.write(false, ByteBuffer.wrap(part), Callback.from(
+                                        () -> Content.Sink.write(response, true, "\"}", callback), callback::failed)),
+                                callback::failed));
+                    }
+                    case "/teapot" -> answer(response, callback, 418, UP_BODY);
+                    case "/undetermined" -> answer(response, callback, 500, "{\"status\":\"DOWN\",\"checks\":[]}");
+                    default -> answer(response, callback, 404, "");
+                }
+                return true;
+            }
+        });
+        server.start();
+        port = connector.getLocalPort();
+    }
+
+    static void answer(Response response, Callback callback, int status, String body) {
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        Content.Sink.write(response, true, body, callback);
+    }
+
+    @AfterAll
+    static void stopJetty() throws Exception {
+        releaseSlow.countDown();
+        server.stop();
+    }
+
+    static MultiThreadIoEventLoopGroup nioGroup;
+
+    static PeerProber nio() {
+        nioGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("test-nio", true), NioIoHandler.newFactory());
+        PeerProber p = new PeerProber(nioGroup, SETTINGS);
+        assertEquals("nio", p.transport());
+        return p;
+    }
+
+    static void close(PeerProber p) {
+        p.close();
+        if (nioGroup != null) {
+            nioGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+            nioGroup = null;
+        }
+    }
+
+    static PeerTarget target(String path) {
+        return PeerTarget.of("node-" + path, "http://127.0.0.1:" + port + path);
+    }
+
+    static ProbeResult probe(PeerProber p, String path) throws Exception {
+        return p.probe(target(path)).get(10, TimeUnit.SECONDS);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"epoll", "nio"})
+    void upAndDownAndTheirData(String transport) throws Exception {
+        PeerProber p = transport.equals("nio") ? nio() : PeerProber.create(SETTINGS);
+        try {
+            ProbeResult up = probe(p, "/up");
+            assertEquals(ProbeOutcome.UP, up.outcome(), up.toString());
+            assertEquals(200, up.httpStatus());
+            assertEquals(40L, up.body().orElseThrow().checks().get(0).data().get("selfbalance.weight"));
+
+            ProbeResult down = probe(p, "/down");
+            assertEquals(ProbeOutcome.DOWN, down.outcome(), down.toString());
+            assertEquals(503, down.httpStatus());
+            assertEquals("HTTP 503 (down: db)", down.reason());
+
+            ProbeResult bodyDown = probe(p, "/down-in-200");
+            assertEquals(ProbeOutcome.DOWN, bodyDown.outcome(), bodyDown.toString());
+        } finally {
+            close(p);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"epoll", "nio"})
+    void everyKindOfBrokenAnswerIsAnErrorWithItsReason(String transport) throws Exception {
+        PeerProber p = transport.equals("nio") ? nio() : PeerProber.create(SETTINGS);
+        try {
+            ProbeResult slow = probe(p, "/slow");
+            assertEquals(ProbeOutcome.ERROR, slow.outcome(), slow.toString());
+            assertTrue(slow.reason().startsWith("read timeout after 2000 ms"), slow.reason());
+            assertTrue(slow.latency().toMillis() >= 1990 && slow.latency().toMillis() < 20_000, slow.toString());
+
+            ProbeResult garbage = probe(p, "/garbage");
+            assertEquals(ProbeOutcome.ERROR, garbage.outcome());
+            assertTrue(garbage.reason().startsWith("unparsable body with HTTP 200: invalid JSON at offset 0"), garbage.reason());
+
+            ProbeResult wrongJson = probe(p, "/wrong-json");
+            assertEquals(ProbeOutcome.ERROR, wrongJson.outcome());
+            assertTrue(wrongJson.reason().contains("got \"FINE\""), wrongJson.reason());
+
+            ProbeResult midway = probe(p, "/midway");
+            assertEquals(ProbeOutcome.ERROR, midway.outcome(), midway.toString());
+            assertTrue(midway.reason().startsWith("connection closed by peer mid-response"), midway.reason());
+
+            ProbeResult big = probe(p, "/big");
+            assertEquals(ProbeOutcome.ERROR, big.outcome());
+            assertTrue(big.reason().matches("response body of \\d+ bytes exceeds maxResponseBytes 4096"), big.reason());
+
+            ProbeResult bigChunked = probe(p, "/big-chunked");
+            assertEquals(ProbeOutcome.ERROR, bigChunked.outcome());
+            assertEquals("response body exceeds maxResponseBytes 4096", bigChunked.reason());
+
+            ProbeResult teapot = probe(p, "/teapot");
+            assertEquals(ProbeOutcome.ERROR, teapot.outcome());
+            assertEquals("unexpected HTTP status 418", teapot.reason());
+            assertEquals("unexpected HTTP status 500", probe(p, "/undetermined").reason());
+
+            int closedPort;
+            try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+                closedPort = s.getLocalPort();
+            }
+            ProbeResult refused = p.probe(PeerTarget.of("gone", "http://127.0.0.1:" + closedPort + "/health"))
+                    .get(10, TimeUnit.SECONDS);
+            assertEquals(ProbeOutcome.ERROR, refused.outcome());
+            assertEquals("connection refused", refused.reason());
+
+            // After all that, the prober still works.
+            assertEquals(ProbeOutcome.UP, probe(p, "/up").outcome());
+        } finally {
+            close(p);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"epoll", "nio"})
+    void keepAliveReusesOneConnectionPerPeer(String transport) throws Exception {
+        PeerProber p = transport.equals("nio") ? nio() : PeerProber.create(SETTINGS);
+        try {
+            PeerTarget t = PeerTarget.of("keepalive-" + transport, "http://127.0.0.1:" + port + "/up");
+            int before = connectionsOpened.get();
+            List<ProbeResult> results = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                results.add(p.probe(t).get(10, TimeUnit.SECONDS));
+            }
+            assertEquals(1, connectionsOpened.get() - before, "one TCP connection for ten probes");
+            assertFalse(results.get(0).reusedConnection());
+            for (int i = 1; i < 10; i++) {
+                assertEquals(ProbeOutcome.UP, results.get(i).outcome());
+                assertTrue(results.get(i).reusedConnection(), results.get(i).toString());
+            }
+            assertEquals(1, p.idleConnections());
+            // An error closes the connection instead of keeping it.
+            assertEquals(ProbeOutcome.ERROR, p.probe(PeerTarget.of("keepalive-" + transport, "http://127.0.0.1:" + port + "/teapot"))
+                    .get(10, TimeUnit.SECONDS).outcome());
+        } finally {
+            close(p);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"epoll", "nio"})
+    void manyPeersAtOnceOnOneThread(String transport) throws Exception {
+        PeerProber p = transport.equals("nio") ? nio() : PeerProber.create(SETTINGS);
+        try {
+            int peers = 40;
+            List<CompletableFuture<ProbeResult>> futures = new ArrayList<>();
+            for (int i = 0; i < peers; i++) {
+                futures.add(p.probe(PeerTarget.of("peer-" + i, "http://127.0.0.1:" + port + (i % 2 == 0 ? "/up" : "/down"))));
+            }
+            for (int i = 0; i < peers; i++) {
+                ProbeResult r = futures.get(i).get(10, TimeUnit.SECONDS);
+                assertEquals(i % 2 == 0 ? ProbeOutcome.UP : ProbeOutcome.DOWN, r.outcome(), r.toString());
+            }
+            long probeThreads = Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> t.getName().startsWith(transport.equals("nio") ? "test-nio" : "selfbalance-probe")).count();
+            assertEquals(1, probeThreads, "all peers served by one event loop thread");
+            // Concurrent requests for one peer join the probe in progress.
+            PeerTarget one = PeerTarget.of("joined", "http://127.0.0.1:" + port + "/up");
+            CompletableFuture<ProbeResult> a = p.probe(one);
+            CompletableFuture<ProbeResult> b = p.probe(one);
+            assertEquals(a.get(10, TimeUnit.SECONDS), b.get(10, TimeUnit.SECONDS));
+        } finally {
+            close(p);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"epoll", "nio"})
+    void keptAliveConnectionClosedByThePeerIsReplacedWithoutError(String transport) throws Exception {
+        List<Connection> opened = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Connection.Listener track = new Connection.Listener() {
+            @Override
+            public void onOpened(Connection connection) {
+                opened.add(connection);
+            }
+        };
+        ServerConnector connector = (ServerConnector) server.getConnectors()[0];
+        connector.addEventListener(track);
+        PeerProber p = transport.equals("nio") ? nio() : PeerProber.create(SETTINGS);
+        try {
+            PeerTarget t = PeerTarget.of("closed-idle-" + transport, "http://127.0.0.1:" + port + "/up");
+            for (int round = 0; round < 6; round++) {
+                ProbeResult r = p.probe(t).get(10, TimeUnit.SECONDS);
+                assertEquals(ProbeOutcome.UP, r.outcome(), "round " + round + ": " + r);
+                // The server closes every connection while it is idle; half the rounds probe at once (the request
+                // may race the FIN), half after the FIN has surely arrived.
+                for (Connection c : opened) {
+                    c.getEndPoint().close();
+                }
+                if (round % 2 == 1) {
+                    Thread.sleep(200);
+                }
+            }
+        } finally {
+            connector.removeEventListener(track);
+            close(p);
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void closedProberAnswersErrorAndTargetsValidateInput() throws Exception {
+        PeerProber p = PeerProber.create(SETTINGS);
+        p.close();
+        assertEquals("prober is closed", p.probe(target("/up")).get(1, TimeUnit.SECONDS).reason());
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> PeerTarget.of("n2", "http://node2.example:8080/health"));
+        assertEquals("peer n2 url: 'http://node2.example:8080/health' is not allowed; the host must be an IP address", e.getMessage());
+        assertEquals(new InetSocketAddress("fd77::2", 8080), PeerTarget.of("v6", "http://[fd77::2]:8080/health/ready").address());
+        IllegalArgumentException s = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new ProbeSettings(Duration.ZERO, Duration.ofSeconds(1), 4096, Duration.ofSeconds(1), 1, 1));
+        assertEquals("connectTimeout: PT0S is not allowed; use a duration above 0 and at most 10 minutes", s.getMessage());
+    }
+}
