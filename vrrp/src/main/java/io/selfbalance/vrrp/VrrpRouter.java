@@ -194,7 +194,11 @@ public final class VrrpRouter {
             // transport thread: validation is pure over immutable settings; state changes on the loop
             DecodeResult r = VrrpCodec.decode(datagram, policy);
             loop.execute(() -> onPacket(r));
-        });
+        }, error -> loop.execute(() -> {
+            if (!stopped) {
+                notifyListener(() -> listener.transportError(settings.vrid(), error));
+            }
+        }));
         primary = settings.primaryAddress() != null ? settings.primaryAddress() : transport.sourceAddress();
         preemptAllowedAt = loop.nanoTime() + settings.preemptDelay().toNanos();
         if (priority == 255) {

@@ -10,8 +10,11 @@ import java.util.function.Consumer;
  */
 public interface VrrpTransport extends AutoCloseable {
 
-    /** Opens the transport and starts delivering datagrams. */
-    void start(Consumer<ReceivedDatagram> receiver) throws VrrpTransportException;
+    /**
+     * Opens the transport and starts delivering datagrams to {@code receiver} and receive failures
+     * to {@code errors} (both called on the transport's thread).
+     */
+    void start(Consumer<ReceivedDatagram> receiver, Consumer<Exception> errors) throws VrrpTransportException;
 
     /** Sends one VRRP message (the IP payload) to {@code destination} (the group or a unicast peer). */
     void send(byte[] message, InetAddress destination) throws VrrpTransportException;

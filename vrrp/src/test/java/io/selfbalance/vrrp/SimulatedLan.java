@@ -66,7 +66,7 @@ final class SimulatedLan {
         }
 
         @Override
-        public void start(Consumer<ReceivedDatagram> rx) {
+        public void start(Consumer<ReceivedDatagram> rx, Consumer<Exception> errors) {
             starts++;
             receiver = rx;
         }
