@@ -143,7 +143,8 @@ public final class SelfbalanceConfigLoader {
                 CATALOG.find(key).flatMap(k -> KeyCatalog.entryName(k, key)).ifPresent(knownEntryNames::add);
             }
         }
-        Map<String, String> envMap = translateEnvironment(environment, knownEntryNames, problems);
+        Map<String, String> variableByKey = new HashMap<>();
+        Map<String, String> envMap = translateEnvironment(environment, knownEntryNames, variableByKey, problems);
 
         Map<String, Map<String, String>> sources = new LinkedHashMap<>();
         sources.put(SOURCE_SYSTEM, dotted.get(SOURCE_SYSTEM));
@@ -216,21 +217,31 @@ public final class SelfbalanceConfigLoader {
         }
 
         // 4. the SmallRye mapping over the values that converted, then Bean Validation
-        SmallRyeConfig smallRye = new SmallRyeConfigBuilder()
-                .withSources(new PropertiesConfigSource(sanitized, "selfbalance (validated sources)", 500))
-                .withConverter(Duration.class, 1000, new DurationConverter())
-                .withConverter(Integer.class, 1000, ValueConverters.INTEGER)
-                .withConverter(Boolean.class, 1000, ValueConverters.BOOLEAN)
-                .withConverter(InetAddress.class, 1000, ValueConverters.INET_ADDRESS)
-                .withConverter(IpPrefix.class, 1000, ValueConverters.IP_PREFIX)
-                .withConverter(URI.class, 1000, ValueConverters.HTTP_URI)
-                .withConverter(V3Checksum.class, 1000, ValueConverters.V3_CHECKSUM)
-                .withConverter(ServiceProtocol.class, 1000, ValueConverters.SERVICE_PROTOCOL)
-                .withConverter(Forwarding.class, 1000, ValueConverters.FORWARDING)
-                .withConverter(ResignOn.class, 1000, ValueConverters.RESIGN_ON)
-                .withMapping(SelfbalanceConfig.class)
-                .withValidateUnknown(false) // done above, for every source and with our message format
-                .build();
+        SmallRyeConfig smallRye;
+        try {
+            smallRye = new SmallRyeConfigBuilder()
+                    .withSources(new PropertiesConfigSource(sanitized, "selfbalance (validated sources)", 500))
+                    .withConverter(Duration.class, 1000, new DurationConverter())
+                    .withConverter(Integer.class, 1000, ValueConverters.INTEGER)
+                    .withConverter(Boolean.class, 1000, ValueConverters.BOOLEAN)
+                    .withConverter(InetAddress.class, 1000, ValueConverters.INET_ADDRESS)
+                    .withConverter(IpPrefix.class, 1000, ValueConverters.IP_PREFIX)
+                    .withConverter(URI.class, 1000, ValueConverters.HTTP_URI)
+                    .withConverter(V3Checksum.class, 1000, ValueConverters.V3_CHECKSUM)
+                    .withConverter(ServiceProtocol.class, 1000, ValueConverters.SERVICE_PROTOCOL)
+                    .withConverter(Forwarding.class, 1000, ValueConverters.FORWARDING)
+                    .withConverter(ResignOn.class, 1000, ValueConverters.RESIGN_ON)
+                    .withMapping(SelfbalanceConfig.class)
+                    .withValidateUnknown(false) // done above, for every source and with our message format
+                    .build();
+        } catch (ConfigValidationException e) {
+            // not expected: every value was converted above; report SmallRye's words rather than crash
+            List<String> lines = new ArrayList<>(problems.stream().map(Problem::format).toList());
+            for (int i = 0; i < e.getProblemCount(); i++) {
+                lines.add(e.getProblem(i).getMessage());
+            }
+            throw new ConfigurationException(lines);
+        }
         SelfbalanceConfig config = smallRye.getConfigMapping(SelfbalanceConfig.class);
         RawValues raw = new RawValues(effective, tainted);
         try {
@@ -258,7 +269,12 @@ public final class SelfbalanceConfigLoader {
         if (!problems.isEmpty()) {
             List<String> lines = problems.stream()
                     .sorted(Comparator.comparing(Problem::key))
-                    .map(Problem::format)
+                    .map(p -> {
+                        // a value from the environment: say which variable, the user never wrote the dotted key
+                        String variable = variableByKey.get(p.key());
+                        boolean fromEnv = p.value() != null && SOURCE_ENV.equals(origins.get(p.key())) && variable != null;
+                        return fromEnv ? p.format() + " (set by " + variable + " in the environment)" : p.format();
+                    })
                     .distinct()
                     .toList();
             throw new ConfigurationException(lines);
@@ -324,6 +340,7 @@ public final class SelfbalanceConfigLoader {
      * already uses a name with the same upper-case form (then that spelling, e.g. {@code web-v4}).
      */
     private static Map<String, String> translateEnvironment(Map<String, String> environment, Set<String> knownEntryNames,
+                                                            Map<String, String> variableByKey,
                                                             List<Problem> problems) {
         Map<String, String> byEnvForm = new HashMap<>();
         for (String name : knownEntryNames) {
@@ -362,6 +379,7 @@ public final class SelfbalanceConfigLoader {
                 problems.add(Problem.of(variable, e.getValue(), "unknown key (in the environment)" + hint));
             } else {
                 out.put(best, e.getValue());
+                variableByKey.put(best, variable);
             }
         }
         return out;

@@ -212,6 +212,14 @@ class SelfbalanceConfigLoaderTest {
         assertEquals(IpAddresses.parseLiteral("192.168.77.14"), c.nodes().get("node4").address());
     }
 
+    @Test
+    void aBadValueFromTheEnvironmentNamesTheVariable() {
+        ConfigurationException e = assertThrows(ConfigurationException.class, () -> SelfbalanceConfigLoader.load(valid(),
+                Optional.empty(), Map.of("SELFBALANCE_ROUTERS_MAIN_PRIORITY", "300"), new Properties()));
+        assertEquals(List.of("selfbalance.routers.main.priority=300: must be 1..254 (255 is reserved for the address owner)"
+                + " (set by SELFBALANCE_ROUTERS_MAIN_PRIORITY in the environment)"), e.problems());
+    }
+
     // ---- unknown keys, from every source
 
     @Test
