@@ -1,0 +1,164 @@
+package io.selfbalance.health.policy;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalLong;
+
+import io.selfbalance.health.probe.ProbeOutcome;
+
+/**
+ * Turns health results into IPVS destination weights.
+ *
+ * <ul>
+ * <li>A healthy destination (stable state UP) gets its configured weight.</li>
+ * <li>After {@code fall} consecutive DOWN or ERROR results it gets weight 0. The destination stays in the table
+ * (keepalived's {@code inhibit_on_failure}): IPVS sends it no new connections while its established ones finish.
+ * It returns to its weight after {@code rise} consecutive UP results.</li>
+ * <li>The first result of a new destination decides at once; until then its weight is 0.</li>
+ * <li>A destination with no result for {@code staleAfter} is DOWN (weight 0): whoever fed it has stopped.</li>
+ * <li><b>Weight requests.</b> An application may ask for a lower weight, to shed load gradually, by adding the
+ * data key {@value #WEIGHT_DATA_KEY} to any of its health check responses, e.g.
+ * {@code HealthCheckResponse.named("queue").withData("selfbalance.weight", 20).up().build()}. The value is an
+ * integer from 0 to the configured weight; a bigger value is clamped to the configured weight, a negative one to 0,
+ * and a value that is not an integer is ignored. With several checks asking, the smallest value wins. A request
+ * takes effect at once (no rise/fall), because it is deliberate; it never raises a DOWN destination above 0. It
+ * stays in force until an UP result arrives without it (DOWN/ERROR results without data keep the last request).</li>
+ * </ul>
+ * Not thread-safe: called from the control-plane event loop only. Time comes from the injected {@link Ticker}.
+ */
+public final class WeightPolicy {
+
+    /** The check data key through which an application asks for a lower weight. */
+    public static final String WEIGHT_DATA_KEY = "selfbalance.weight";
+
+    /** Largest weight IPVS accepts from us. */
+    public static final int MAX_WEIGHT = 65535;
+
+    /**
+     * @param rise consecutive UP results that bring a destination back to its weight
+     * @param fall consecutive DOWN/ERROR results that set its weight to 0
+     * @param staleAfter a destination without results for this long is DOWN
+     */
+    public record Settings(int rise, int fall, Duration staleAfter) {
+        public Settings {
+            new RiseFall(rise, fall, RiseFall.State.UNKNOWN); // validates rise and fall with named messages
+            if (staleAfter == null || staleAfter.isNegative() || staleAfter.isZero()) {
+                throw new IllegalArgumentException("staleAfter: " + staleAfter + " is not allowed; use a duration above 0");
+            }
+        }
+    }
+
+    /**
+     * The weight of one destination and why.
+     *
+     * @param weight what to program into IPVS now
+     * @param state the destination's stable health state
+     */
+    public record Decision(String destination, int weight, int configuredWeight, RiseFall.State state, String reason) {
+    }
+
+    private static final class Destination {
+        final RiseFall health;
+        int configuredWeight;
+        OptionalLong requested = OptionalLong.empty();
+        long lastResultNanos;
+        boolean hasResult;
+        String reason = "no health result yet";
+
+        Destination(Settings s, int configuredWeight) {
+            this.health = new RiseFall(s.rise(), s.fall(), RiseFall.State.UNKNOWN);
+            this.configuredWeight = configuredWeight;
+        }
+    }
+
+    private final Settings settings;
+    private final Ticker ticker;
+    private final Map<String, Destination> destinations = new LinkedHashMap<>();
+
+    public WeightPolicy(Settings settings, Ticker ticker) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.ticker = Objects.requireNonNull(ticker, "ticker");
+    }
+
+    /** Adds a destination or changes its configured weight (0..65535). */
+    public void setDestination(String id, int configuredWeight) {
+        if (configuredWeight < 0 || configuredWeight > MAX_WEIGHT) {
+            throw new IllegalArgumentException("weight of " + id + ": " + configuredWeight + " is not allowed; use 0.." + MAX_WEIGHT);
+        }
+        Destination d = destinations.get(id);
+        if (d == null) {
+            d = new Destination(settings, configuredWeight);
+            d.lastResultNanos = ticker.nanoTime();
+            destinations.put(id, d);
+        } else {
+            d.configuredWeight = configuredWeight;
+        }
+    }
+
+    public void removeDestination(String id) {
+        destinations.remove(id);
+    }
+
+    /** Records a result for {@code id} and returns its weight now. */
+    public Decision observe(String id, HealthObservation observation) {
+        Destination d = destinations.get(id);
+        if (d == null) {
+            throw new IllegalArgumentException("destination: '" + id + "' is not known; known are " + destinations.keySet());
+        }
+        d.lastResultNanos = ticker.nanoTime();
+        d.hasResult = true;
+        boolean good = observation.outcome() == ProbeOutcome.UP;
+        d.health.record(good);
+        if (observation.requestedWeight().isPresent()) {
+            d.requested = observation.requestedWeight();
+        } else if (good) {
+            d.requested = OptionalLong.empty();
+        }
+        d.reason = observation.outcome() + ": " + observation.reason();
+        return decide(id, d);
+    }
+
+    /** The weight of every destination now (staleness applied), in the order they were added. */
+    public Map<String, Decision> decisions() {
+        Map<String, Decision> out = new LinkedHashMap<>();
+        destinations.forEach((id, d) -> out.put(id, decide(id, d)));
+        return out;
+    }
+
+    /** The weight of {@code id} now. */
+    public Decision decision(String id) {
+        Destination d = destinations.get(id);
+        if (d == null) {
+            throw new IllegalArgumentException("destination: '" + id + "' is not known; known are " + destinations.keySet());
+        }
+        return decide(id, d);
+    }
+
+    private Decision decide(String id, Destination d) {
+        long silentNanos = ticker.nanoTime() - d.lastResultNanos;
+        if (silentNanos >= settings.staleAfter().toNanos() && d.health.state() != RiseFall.State.DOWN) {
+            // Force DOWN so that coming back needs `rise` fresh results, as after any failure.
+            d.health.force(RiseFall.State.DOWN);
+            d.reason = "no health result for " + Duration.ofNanos(silentNanos).toMillis() + " ms (staleAfter "
+                    + settings.staleAfter().toMillis() + " ms)";
+        }
+        RiseFall.State state = d.health.state();
+        if (state != RiseFall.State.UP) {
+            return new Decision(id, 0, d.configuredWeight, state, d.reason);
+        }
+        int weight = d.configuredWeight;
+        String reason = d.reason;
+        if (d.requested.isPresent()) {
+            long asked = d.requested.getAsLong();
+            weight = (int) Math.max(0, Math.min(d.configuredWeight, asked));
+            reason += "; application asks " + WEIGHT_DATA_KEY + "=" + asked
+                    + (weight != asked ? " (clamped to 0.." + d.configuredWeight + ")" : "");
+        }
+        if (d.health.streak() > 0) {
+            reason += "; " + d.health.streak() + " of " + d.health.fall() + " failures before weight 0";
+        }
+        return new Decision(id, weight, d.configuredWeight, state, reason);
+    }
+}
