@@ -339,7 +339,7 @@ public final class SelfbalanceConfigLoader {
      * no key is an error like any unknown key. Map names come back in lower case unless a dotted source
      * already uses a name with the same upper-case form (then that spelling, e.g. {@code web-v4}).
      */
-    private static Map<String, String> translateEnvironment(Map<String, String> environment, Set<String> knownEntryNames,
+    static Map<String, String> translateEnvironment(Map<String, String> environment, Set<String> knownEntryNames,
                                                             Map<String, String> variableByKey,
                                                             List<Problem> problems) {
         Map<String, String> byEnvForm = new HashMap<>();

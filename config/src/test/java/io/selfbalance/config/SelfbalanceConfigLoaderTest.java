@@ -220,6 +220,23 @@ class SelfbalanceConfigLoaderTest {
                 + " (set by SELFBALANCE_ROUTERS_MAIN_PRIORITY in the environment)"), e.problems());
     }
 
+    @Test
+    void everyKeyHasAnEnvironmentForm() {
+        for (KeyCatalog.Key key : SelfbalanceConfigLoader.CATALOG.keys()) {
+            for (String name : List.of("main", "node1", "web_2")) {
+                String dotted = key.pattern().replace("*", name);
+                String variable = KeyCatalog.toEnvName(dotted);
+                Map<String, String> byKey = new HashMap<>();
+                List<Problem> problems = new java.util.ArrayList<>();
+                Map<String, String> translated = SelfbalanceConfigLoader.translateEnvironment(
+                        Map.of(variable, "v"), java.util.Set.of(), byKey, problems);
+                assertEquals(Map.of(dotted, "v"), translated, variable);
+                assertEquals(List.of(), problems, variable);
+                assertEquals(variable, byKey.get(dotted));
+            }
+        }
+    }
+
     // ---- unknown keys, from every source
 
     @Test
