@@ -234,6 +234,10 @@ class PeerProberJettyTest {
                 assertTrue(results.get(i).reusedConnection(), results.get(i).toString());
             }
             assertEquals(1, p.idleConnections());
+            // Measured, not asserted: latency of a probe on a new connection vs on the kept-alive one.
+            double reusedMs = results.subList(1, 10).stream().mapToLong(r -> r.latency().toNanos()).average().orElse(0) / 1e6;
+            System.out.printf("probe latency (%s): first %.2f ms, kept-alive mean %.2f ms%n", transport,
+                    results.get(0).latency().toNanos() / 1e6, reusedMs);
             // An error closes the connection instead of keeping it.
             assertEquals(ProbeOutcome.ERROR, p.probe(PeerTarget.of("keepalive-" + transport, "http://127.0.0.1:" + port + "/teapot"))
                     .get(10, TimeUnit.SECONDS).outcome());
