@@ -14,7 +14,7 @@ import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 
 /** The JSON schema shipped inside the MicroProfile Health 4.0.1 TCK jar, at the jar's root. */
-final class HealthSchema {
+public final class HealthSchema {
     static final String RESOURCE = "health-check-schema.json";
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final JsonSchema SCHEMA = load();
@@ -31,7 +31,7 @@ final class HealthSchema {
         }
     }
 
-    static Set<ValidationMessage> errors(String json) {
+    public static Set<ValidationMessage> errors(String json) {
         try {
             return SCHEMA.validate(MAPPER.readTree(json));
         } catch (java.io.IOException e) {
@@ -40,7 +40,7 @@ final class HealthSchema {
     }
 
     /** Asserts the body validates and returns it parsed by Jackson (an independent JSON reader). */
-    static JsonNode assertValid(String json) {
+    public static JsonNode assertValid(String json) {
         Set<ValidationMessage> errors = errors(json);
         assertTrue(errors.isEmpty(), () -> "schema violations " + errors + " in " + json);
         try {

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.eclipse.microprofile.health.HealthCheckResponse.Status;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -17,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import io.selfbalance.health.HealthEvaluator;
 import io.selfbalance.health.HealthKind;
 import io.selfbalance.health.HealthRegistry;
+import io.selfbalance.health.HealthSchema;
 import io.selfbalance.health.HealthReport;
 import io.selfbalance.health.HealthSettings;
 
@@ -32,7 +32,7 @@ class SelfbalanceChecksTest {
 
     private JsonNode ready() throws Exception {
         HealthReport r = evaluator.evaluate(HealthKind.READINESS);
-        JsonNode json = new ObjectMapper().readTree(r.toJson());
+        JsonNode json = HealthSchema.assertValid(r.toJson());
         assertEquals(r.httpStatus() == 200 ? "UP" : "DOWN", json.get("status").asText());
         return json;
     }

@@ -307,6 +307,18 @@ class PeerProberJettyTest {
     }
 
     @org.junit.jupiter.api.Test
+    void epollIsAvailableWhereTheNativeLibraryIsShipped() {
+        // The pom ships netty-transport-native-epoll for linux-x86_64 only; there it must load, or we'd silently
+        // run on NIO everywhere.
+        if (System.getProperty("os.name").equals("Linux") && System.getProperty("os.arch").equals("amd64")) {
+            assertTrue(Epoll.isAvailable(), () -> "epoll unavailable: " + Epoll.unavailabilityCause());
+            try (PeerProber p = PeerProber.create(SETTINGS)) {
+                assertEquals("epoll", p.transport());
+            }
+        }
+    }
+
+    @org.junit.jupiter.api.Test
     void closedProberAnswersErrorAndTargetsValidateInput() throws Exception {
         PeerProber p = PeerProber.create(SETTINGS);
         p.close();
