@@ -1,5 +1,6 @@
 package io.selfbalance.jetty;
 
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,6 +16,7 @@ import io.netty.channel.DefaultEventLoop;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.selfbalance.config.ConfigurationException;
+import io.selfbalance.config.EffectiveConfig;
 import io.selfbalance.config.SelfbalanceConfig;
 import io.selfbalance.config.SelfbalanceConfigLoader;
 import io.selfbalance.health.HealthEvaluator;
@@ -56,11 +58,14 @@ public class SelfbalanceLifeCycle extends ContainerLifeCycle {
     public static final String MP_HEALTH_PREFIX = "mp.health.";
     /** Optional properties file, relative to {@code jetty.base}, read after the Jetty properties. */
     public static final String PROPERTIES_FILE = "etc/selfbalance.properties";
+    /** The Jetty property of the HTTP connector's port (module {@code http}). */
+    public static final String HTTP_PORT_PROPERTY = "jetty.http.port";
 
     private static final Logger LOG = LoggerFactory.getLogger(SelfbalanceLifeCycle.class);
 
     private final Server server;
     private final SelfbalanceConfig config;
+    private final EffectiveConfig effective;
     private final HealthSettings healthSettings;
     private final HealthRegistry registry = new HealthRegistry();
     private final WebappHealthChecks webappChecks = new WebappHealthChecks(registry);
@@ -103,6 +108,7 @@ public class SelfbalanceLifeCycle extends ContainerLifeCycle {
         try {
             this.config = SelfbalanceConfigLoader.load(jettyProperties, propertiesFile);
             this.healthSettings = healthSettings(jettyProperties);
+            this.effective = resolve(config, httpPort(jettyProperties));
         } catch (ConfigurationException e) {
             // one readable log entry before start.jar prints the stack trace and exits
             LOG.error("Jetty will not start: {}", e.getMessage());
@@ -111,8 +117,41 @@ public class SelfbalanceLifeCycle extends ContainerLifeCycle {
         this.healthContext = HealthEndpointHandler.newContext(() -> evaluator);
         contexts.addHandler(healthContext);
         publish(SelfbalanceStatus.Phase.CONFIGURED);
-        LOG.info("Selfbalance configured: interface {}, routers {}, nodes {}", config.networkInterface(),
-            config.routers().keySet(), config.nodes().keySet());
+        LOG.info("Selfbalance configured (effective values):\n{}", effective);
+    }
+
+    /** Fills the run-time defaults from the host's view of the interface; logs the configuration's warnings. */
+    private static EffectiveConfig resolve(SelfbalanceConfig config, int httpPort) {
+        LocalInterface nic = LocalInterface.lookup(config.networkInterface());
+        InetAddress primary = nic.primaryAddress().orElse(null);
+        if (primary == null && config.address().isEmpty()) {
+            throw new ConfigurationException(List.of("selfbalance.address: not set, and " + nic.name()
+                + " has no address to default to; set selfbalance.address to this node's address"));
+        }
+        EffectiveConfig effective = EffectiveConfig.resolve(config, primary, httpPort);
+        for (String warning : SelfbalanceConfigLoader.runtimeWarnings(config, nic.name(), nic.prefixes())) {
+            LOG.warn("Selfbalance configuration: {}", warning);
+        }
+        return effective;
+    }
+
+    /**
+     * The HTTP port the IPVS services and the default health URLs use: {@code jetty.http.port} (the http module's
+     * property), default 8080 like that module.
+     */
+    static int httpPort(Map<String, String> jettyProperties) {
+        String value = jettyProperties.getOrDefault(HTTP_PORT_PROPERTY, "8080").trim();
+        int port;
+        try {
+            port = Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            port = -1;
+        }
+        if (port < 1 || port > 65535) {
+            throw new ConfigurationException(List.of(HTTP_PORT_PROPERTY + "=" + value
+                + ": Selfbalance needs a fixed HTTP port 1..65535 (the IPVS service and the health URLs use it)"));
+        }
+        return port;
     }
 
     /** {@code ${jetty.base}/etc/selfbalance.properties} when {@code jetty.base} is known. */
@@ -147,6 +186,11 @@ public class SelfbalanceLifeCycle extends ContainerLifeCycle {
 
     public SelfbalanceConfig config() {
         return config;
+    }
+
+    /** The configuration with run-time defaults filled in (this node's address, service port, health URLs). */
+    public EffectiveConfig effectiveConfig() {
+        return effective;
     }
 
     public HealthRegistry healthRegistry() {

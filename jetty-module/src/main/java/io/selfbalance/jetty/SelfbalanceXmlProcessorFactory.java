@@ -38,11 +38,15 @@ public final class SelfbalanceXmlProcessorFactory implements ConfigurationProces
         return ROOT_ELEMENT.equals(tag) ? new Processor() : null;
     }
 
-    /** Only the properties Selfbalance reads, so the bean never sees unrelated (possibly secret) settings. */
+    /**
+     * Only the properties Selfbalance reads ({@code selfbalance.*}, {@code mp.health.*}, {@code jetty.http.port}), so the
+     * bean never sees unrelated (possibly secret) settings.
+     */
     static Map<String, String> selfbalanceProperties(Map<String, String> all) {
         Map<String, String> ours = new TreeMap<>();
         all.forEach((key, value) -> {
-            if (key.startsWith(SelfbalanceLifeCycle.PROPERTY_PREFIX) || key.startsWith(SelfbalanceLifeCycle.MP_HEALTH_PREFIX)) {
+            if (key.startsWith(SelfbalanceLifeCycle.PROPERTY_PREFIX) || key.startsWith(SelfbalanceLifeCycle.MP_HEALTH_PREFIX)
+                || key.equals(SelfbalanceLifeCycle.HTTP_PORT_PROPERTY)) {
                 ours.put(key, value);
             }
         });

@@ -83,8 +83,12 @@ final class JettyBase {
 
     /** Starts Jetty on an ephemeral loopback port and waits until it listens (or fails). */
     Running start(Duration timeout, String... extraArgs) throws Exception {
+        int port;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort(); // Selfbalance needs a fixed port (IPVS service, health URLs): pick a free one
+        }
         List<String> command = new ArrayList<>(List.of(javaBinary(), "-jar", JETTY_HOME.resolve("start.jar").toString(),
-            "jetty.http.host=127.0.0.1", "jetty.http.port=0"));
+            "jetty.http.host=127.0.0.1", "jetty.http.port=" + port));
         command.addAll(List.of(extraArgs));
         Path log = Files.createTempFile(dir, "jetty-", ".log");
         Process process = fastJvm(new ProcessBuilder(command)).directory(dir.toFile()).redirectErrorStream(true)

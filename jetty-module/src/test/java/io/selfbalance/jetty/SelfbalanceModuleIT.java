@@ -126,6 +126,10 @@ class SelfbalanceModuleIT {
         Path webapps = base.dir.resolve("webapps");
         Files.copy(JettyBase.DEMO_WAR, webapps.resolve("demo.war"));
         deployVisibilityProbe(webapps.resolve("probe"));
+        // a webapp that wrongly bundles the API must still get the server's HealthCheck (protected class)
+        Path bundled = webapps.resolve("probe/WEB-INF/lib/microprofile-health-api-4.0.1.jar");
+        Files.createDirectories(bundled.getParent());
+        Files.copy(base.dir.resolve("lib/selfbalance-api/microprofile-health-api-4.0.1.jar"), bundled);
 
         try (JettyBase.Running jetty = base.start(START_TIMEOUT, "jetty.deploy.scanInterval=1")) {
             // the demo's three checks, each on its own endpoint and all on /health
@@ -156,7 +160,8 @@ class SelfbalanceModuleIT {
             assertEquals(503, jetty.get("/health/ready").statusCode());
             Files.delete(downFile);
 
-            // webapps see the server's MicroProfile Health API, and nothing else of Selfbalance or Jetty
+            // webapps see the server's MicroProfile Health API (even one that bundles its own copy), and nothing else
+            // of Selfbalance or Jetty
             String healthCheck = jetty.get("/probe/visible?class=org.eclipse.microprofile.health.HealthCheck").body();
             assertTrue(healthCheck.startsWith("visible ") && healthCheck.endsWith("/lib/selfbalance-api/microprofile-health-api-4.0.1.jar"), healthCheck);
             for (String hidden : List.of("io.selfbalance.jetty.SelfbalanceLifeCycle", "io.selfbalance.health.HealthRegistry",

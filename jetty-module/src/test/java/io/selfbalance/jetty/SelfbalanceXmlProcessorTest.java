@@ -78,11 +78,48 @@ class SelfbalanceXmlProcessorTest {
     }
 
     @Test
+    void runTimeDefaultsComeFromTheHostAndJettysPort() throws Exception {
+        Server server = new Server();
+        Map<String, String> properties = validProperties();
+        properties.remove("selfbalance.address"); // default: the primary address of lo, 127.0.0.1
+        properties.put("jetty.http.port", "8181");
+        configuration(server, new ContextHandlerCollection(), properties).configure();
+        io.selfbalance.config.EffectiveConfig effective = server.getBean(SelfbalanceLifeCycle.class).effectiveConfig();
+        assertEquals("127.0.0.1", effective.address().getHostAddress());
+        assertEquals("n1", effective.self().name());
+        assertEquals(8181, effective.services().get(0).port());
+        assertEquals("http://127.0.0.1:8181/health/ready", effective.self().healthUrl().toString());
+    }
+
+    @Test
+    void hostLevelProblemsNameTheKey() throws Exception {
+        Map<String, String> noSuchInterface = validProperties();
+        noSuchInterface.put("selfbalance.interface", "nosuch0");
+        ConfigurationException e = assertThrows(ConfigurationException.class,
+            () -> configuration(new Server(), new ContextHandlerCollection(), noSuchInterface).configure());
+        assertTrue(e.problems().get(0).startsWith("selfbalance.interface=nosuch0: no such network interface on this host; it has "), e.getMessage());
+        assertTrue(e.problems().get(0).contains("lo"), e.getMessage());
+
+        Map<String, String> notANode = validProperties();
+        notANode.put("selfbalance.address", "127.0.0.2");
+        e = assertThrows(ConfigurationException.class,
+            () -> configuration(new Server(), new ContextHandlerCollection(), notANode).configure());
+        assertTrue(e.problems().get(0).startsWith("selfbalance.address=127.0.0.2: "), e.getMessage());
+
+        Map<String, String> portZero = validProperties();
+        portZero.put("jetty.http.port", "0");
+        e = assertThrows(ConfigurationException.class,
+            () -> configuration(new Server(), new ContextHandlerCollection(), portZero).configure());
+        assertTrue(e.problems().get(0).startsWith("jetty.http.port=0: Selfbalance needs a fixed HTTP port"), e.getMessage());
+    }
+
+    @Test
     void onlySelfbalanceAndMicroProfileHealthPropertiesReachTheBean() {
         Map<String, String> ours = SelfbalanceXmlProcessorFactory.selfbalanceProperties(Map.of(
             "selfbalance.interface", "eth0", "mp.health.default.readiness.empty.response", "UP",
-            "jetty.sslContext.keyStorePassword", "secret", "selfbalancer.x", "y"));
-        assertEquals(Map.of("selfbalance.interface", "eth0", "mp.health.default.readiness.empty.response", "UP"), ours);
+            "jetty.sslContext.keyStorePassword", "secret", "selfbalancer.x", "y", "jetty.http.port", "8081"));
+        assertEquals(Map.of("selfbalance.interface", "eth0", "mp.health.default.readiness.empty.response", "UP",
+            "jetty.http.port", "8081"), ours);
     }
 
     @Test
