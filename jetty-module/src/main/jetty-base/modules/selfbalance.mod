@@ -23,8 +23,10 @@ etc/selfbalance.xml
 
 [ini]
 ## Webapps must not see Selfbalance's own jars (Netty, SmallRye Config, Hibernate Validator, jnr-ffi...):
-## hide them by location, so a webapp may bundle other versions of the same libraries.
+## hide them by location, so a webapp may bundle other versions of the same libraries. Every eeN-webapp
+## module reads this property, so it holds for ee8..ee11 webapps alike.
 jetty.webapp.addHiddenClasses+=,${jetty.base.uri}/lib/selfbalance/
+jetty.webapp.addHiddenClasses+=,${jetty.home.uri}/lib/selfbalance/
 ## Webapps implement the server's HealthCheck: never let a webapp load its own copy of the API.
 jetty.webapp.addProtectedClasses+=,org.eclipse.microprofile.health.
 
