@@ -30,6 +30,7 @@ import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpClientCodec;
@@ -316,7 +317,7 @@ public final class PeerProber implements AutoCloseable {
         void onContent(Attempt a, HttpContent c) {
             if (c.decoderResult().isFailure()) {
                 Throwable cause = c.decoderResult().cause();
-                finish(a, ProbeOutcome.ERROR, a.status != 0
+                finish(a, ProbeOutcome.ERROR, cause instanceof PrematureChannelClosureException
                         ? "connection closed by peer mid-response (" + a.receivedBytes + " body bytes received)"
                         : "invalid HTTP response: " + cause.getMessage());
                 return;

@@ -1,6 +1,8 @@
 package io.selfbalance.health.probe;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.net.URI;
 import java.util.Objects;
 
@@ -46,19 +48,41 @@ public record PeerTarget(String id, InetSocketAddress address, String path) {
         if (host.startsWith("[") && host.endsWith("]")) {
             host = host.substring(1, host.length() - 1);
         }
-        if (!isIpLiteral(host)) {
-            throw new IllegalArgumentException("peer " + id + " url: '" + url + "' is not allowed; the host must be an IP address");
-        }
         int port = uri.getPort() < 0 ? 80 : uri.getPort();
         String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/health" : uri.getRawPath();
         if (uri.getRawQuery() != null) {
             path += "?" + uri.getRawQuery();
         }
-        return new PeerTarget(id, new InetSocketAddress(host, port), path);
+        return new PeerTarget(id, new InetSocketAddress(ipLiteral(id, url, host), port), path);
     }
 
-    private static boolean isIpLiteral(String host) {
-        return host.matches("\\d{1,3}(\\.\\d{1,3}){3}") || (host.contains(":") && host.matches("[0-9a-fA-F:.%\\w]+"));
+    /** Parses an IP literal without ever asking DNS; names are refused. */
+    private static InetAddress ipLiteral(String id, String url, String host) {
+        String notAllowed = "peer " + id + " url: '" + url + "' is not allowed; the host must be an IP address";
+        if (host.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
+            byte[] b = new byte[4];
+            String[] parts = host.split("\\.");
+            for (int i = 0; i < 4; i++) {
+                int v = Integer.parseInt(parts[i]);
+                if (v > 255) {
+                    throw new IllegalArgumentException(notAllowed);
+                }
+                b[i] = (byte) v;
+            }
+            try {
+                return InetAddress.getByAddress(b);
+            } catch (UnknownHostException e) {
+                throw new IllegalArgumentException(notAllowed, e);
+            }
+        }
+        if (host.contains(":")) {
+            try {
+                return InetAddress.getByName(host); // a name with ':' is parsed as an IPv6 literal, never resolved
+            } catch (UnknownHostException e) {
+                throw new IllegalArgumentException(notAllowed + " (" + e.getMessage() + ")", e);
+            }
+        }
+        throw new IllegalArgumentException(notAllowed);
     }
 
     /** The Host header value: address and port, IPv6 in brackets. */

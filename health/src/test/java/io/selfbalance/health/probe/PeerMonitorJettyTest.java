@@ -48,7 +48,7 @@ class PeerMonitorJettyTest {
         server.start();
         MultiThreadIoEventLoopGroup control = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         EventExecutor controlLoop = control.next();
-        ProbeSettings settings = new ProbeSettings(Duration.ofSeconds(2), Duration.ofSeconds(3), 4096,
+        ProbeSettings settings = new ProbeSettings(Duration.ofSeconds(10), Duration.ofSeconds(10), 4096,
                 Duration.ofMillis(50), 3, 2);
         PeerProber prober = new PeerProber(control, settings); // the prober shares the control-plane loop
         List<PeerMonitor.PeerState> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -98,7 +98,7 @@ class PeerMonitorJettyTest {
     }
 
     private static void awaitState(PeerMonitor monitor, RiseFall.State wanted) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
             PeerMonitor.PeerState s = monitor.snapshot().get("node2");
             if (s != null && s.state() == wanted) {
