@@ -205,6 +205,17 @@ class TckConformanceTest {
     }
 
     @Test
+    void checkJsonBindsToHealthCheckResponse() throws Exception {
+        // HealthCheckResponseValidationTest: a check object of the body reads back as the API's HealthCheckResponse.
+        deploy(new SuccessfulLiveness());
+        JsonNode check = get("/health").json().get("checks").get(0);
+        org.eclipse.microprofile.health.HealthCheckResponse hcr = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readValue(check.toString(), org.eclipse.microprofile.health.HealthCheckResponse.class);
+        assertEquals("successful-check", hcr.getName());
+        assertEquals(Status.UP, hcr.getStatus());
+    }
+
+    @Test
     void checkWithoutDataHasNoDataMember() {
         deploy(new SuccessfulLiveness());
         assertFalse(get("/health").json().get("checks").get(0).has("data"));
