@@ -16,7 +16,9 @@ public final class IpvsKernelChecks {
         try (IpvsClient ipvs = IpvsClient.open()) {
             c.run("client operations", () -> operations(c, ipvs));
             c.run("ipvsadm table read back", () -> readBack(c, ipvs));
+            c.run("reconciler", () -> reconciler(c, ipvs));
         }
+        io.selfbalance.ipvs.net.NetKernelChecks.run(c);
         c.done();
     }
 
@@ -137,5 +139,75 @@ public final class IpvsKernelChecks {
         c.equal("service count", 6, ours.entries().size());
         ipvs.flush();
         c.equal("flushed after read back", List.of(), Ipvsadm.save());
+    }
+
+    static void reconciler(Checks c, IpvsClient ipvs) {
+        ipvs.flush();
+        Ipvsadm.sh("ipvsadm -A -t 192.168.77.253:80 -s rr && ipvsadm -a -t 192.168.77.253:80 -r 192.168.77.50:80 -g -w 9");
+        List<String> foreign = List.of("-A -t 192.168.77.253:80 -s rr", "-a -t 192.168.77.253:80 -r 192.168.77.50:80 -g -w 9");
+        IpvsReconciler r = new IpvsReconciler(ipvs, java.util.Set.of(WEB.key()));
+        IpvsDestination n1 = IpvsDestination.directRoute(parse("192.168.77.11"), 80, 1);
+        IpvsDestination n2 = IpvsDestination.directRoute(parse("192.168.77.12"), 80, 1);
+        IpvsDestination n3 = IpvsDestination.directRoute(parse("192.168.77.13"), 80, 1);
+
+        IpvsReconciler.Report add = r.reconcile(table(WEB, n1, n2, n3));
+        c.equal("reconcile add: operations", 4, add.operations().size());
+        c.equal("reconcile add: kernel", Ipvsadm.canonical(List.of("-A -t 192.168.77.254:80 -s wrr",
+                "-a -t 192.168.77.254:80 -r 192.168.77.11:80 -g -w 1", "-a -t 192.168.77.254:80 -r 192.168.77.12:80 -g -w 1",
+                "-a -t 192.168.77.254:80 -r 192.168.77.13:80 -g -w 1", foreign.get(0), foreign.get(1))), Ipvsadm.canonical(Ipvsadm.save()));
+
+        long before = ipvs.connection().messagesSent();
+        IpvsReconciler.Report weight = r.reconcile(table(WEB, n1, n2.withWeight(0), n3));
+        c.equal("reconcile weight: one message", 1L, ipvs.connection().messagesSent() - before);
+        c.equal("reconcile weight: report", List.of(new IpvsOperation.EditDestination(WEB.key(), n2.withWeight(0))), weight.operations());
+        c.that("reconcile weight: kernel", Ipvsadm.save().contains("-a -t 192.168.77.254:80 -r 192.168.77.12:80 -g -w 0"), Ipvsadm.save().toString());
+
+        IpvsReconciler.Report remove = r.reconcile(table(WEB.withScheduler("mh"), n1, n2.withWeight(0)));
+        c.equal("reconcile remove + scheduler: report", List.of(new IpvsOperation.EditService(WEB.withScheduler("mh")),
+                new IpvsOperation.DeleteDestination(WEB.key(), n3.key())), remove.operations());
+        c.that("reconcile remove: kernel", Ipvsadm.save().contains("-A -t 192.168.77.254:80 -s mh")
+                && Ipvsadm.save().stream().noneMatch(l -> l.contains("192.168.77.13")), Ipvsadm.save().toString());
+
+        Ipvsadm.sh("ipvsadm -e -t 192.168.77.254:80 -r 192.168.77.11:80 -g -w 42");
+        r.resync();
+        IpvsReconciler.Report repair = r.reconcile(table(WEB.withScheduler("mh"), n1, n2.withWeight(0)));
+        c.equal("reconcile repairs a change made behind its back after resync",
+                List.of(new IpvsOperation.EditDestination(WEB.key(), n1)), repair.operations());
+
+        IpvsReconciler.Report gone = r.reconcile(IpvsTable.empty());
+        c.equal("reconcile delete: report", List.of(new IpvsOperation.DeleteService(WEB.key())), gone.operations());
+        c.equal("reconcile leaves others' services alone", foreign, Ipvsadm.save());
+
+        // 1000 destinations, then one weight change: one message, measured in process
+        List<IpvsDestination> many = new java.util.ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            many.add(IpvsDestination.directRoute(parse("10.9." + (i / 250) + "." + (i % 250 + 1)), 80, 1));
+        }
+        long t0 = System.nanoTime();
+        IpvsReconciler.Report big = r.reconcile(table(WEB, many.toArray(IpvsDestination[]::new)));
+        long t1 = System.nanoTime();
+        c.equal("reconcile 1000: operations", 1001, big.operations().size());
+        c.that("reconcile 1000: no failure", !big.failed(), big.results().toString());
+        String listing = Ipvsadm.sh("ipvsadm -Ln -t 192.168.77.254:80 | grep -c Route");
+        c.equal("reconcile 1000: kernel has them", "1000", listing.strip());
+        long sum = 0;
+        for (int k = 0; k < 20; k++) {
+            many.set(k, many.get(k).withWeight(5 + k));
+            long m0 = ipvs.connection().messagesSent();
+            long w0 = System.nanoTime();
+            r.reconcile(table(WEB, many.toArray(IpvsDestination[]::new)));
+            sum += System.nanoTime() - w0;
+            c.equal("weight change " + k + " in 1000: one message", 1L, ipvs.connection().messagesSent() - m0);
+        }
+        System.out.printf("TIMING reconcile-1000-add-ms=%.1f weight-change-avg-us=%.0f%n", (t1 - t0) / 1e6, sum / 20 / 1e3);
+        c.that("weight change in 1000: kernel", Ipvsadm.sh("ipvsadm -Ln -t 192.168.77.254:80").matches("(?s).*10\\.9\\.0\\.1:80\\s+Route\\s+5\\s.*"),
+                Ipvsadm.sh("ipvsadm -Ln -t 192.168.77.254:80 | head -5"));
+        ipvs.flush();
+    }
+
+    static IpvsTable table(IpvsService s, IpvsDestination... d) {
+        java.util.Map<IpvsService, List<IpvsDestination>> m = new java.util.LinkedHashMap<>();
+        m.put(s, List.of(d));
+        return IpvsTable.of(m);
     }
 }

@@ -8,11 +8,11 @@ import java.time.Duration;
 import java.util.List;
 
 /** Host side of {@link Checks}: boots user-mode-linux, runs a script, asserts every CHECK passed. */
-final class UmlChecks {
+public final class UmlChecks {
     private UmlChecks() {}
 
     /** Runs {@code script} in UML and asserts it printed CHECKS-DONE with no failure and at least {@code minPassed} passes. */
-    static UmlKernel.Result run(String script, Duration timeout, int minPassed) {
+    public static UmlKernel.Result run(String script, Duration timeout, int minPassed) {
         UmlKernel.Result r = UmlKernel.run(script, timeout);
         System.out.println(r.output());
         List<String> failures = r.linesStartingWith("CHECK FAIL ");

@@ -1,0 +1,118 @@
+package io.selfbalance.ipvs.net;
+
+import static io.selfbalance.ipvs.Addresses.parse;
+
+import io.selfbalance.ipvs.Checks;
+import io.selfbalance.ipvs.Ipvsadm;
+import java.nio.file.Path;
+
+/**
+ * Inside user-mode-linux (root namespace of the UML kernel, with a veth pair va/vb the script made):
+ * addresses with lifetimes, the lo host-scope VIP and the ARP sysctls, cross-checked with {@code ip}.
+ */
+public final class NetKernelChecks {
+    private NetKernelChecks() {}
+
+    public static void run(Checks c) {
+        c.run("links and addresses", () -> addresses(c));
+        c.run("arp sysctls", () -> sysctls(c));
+    }
+
+    static void addresses(Checks c) {
+        try (AddressClient a = AddressClient.open()) {
+            LinkInfo va = a.link("va");
+            String ipLink = Ipvsadm.sh("ip -o link show va");
+            c.that("link index and MAC match ip link", ipLink.startsWith(va.index() + ": va@") && ipLink.contains("link/ether " + va.mac()),
+                    ipLink + " vs " + va);
+            try {
+                a.link("nosuch0");
+                c.fail("missing link", "no exception");
+            } catch (IllegalArgumentException e) {
+                c.equal("missing link", "network interface 'nosuch0' does not exist in this network namespace", e.getMessage());
+            }
+
+            InterfaceAddress permanent = InterfaceAddress.of(va.index(), parse("192.168.77.21"), 24, AddressScope.UNIVERSE,
+                    AddressLifetime.FOREVER);
+            a.add(permanent);
+            a.add(permanent); // EEXIST counts as done
+            String shown = Ipvsadm.sh("ip -o addr show dev va");
+            c.that("add address", shown.contains("inet 192.168.77.21/24 ") && shown.contains("scope global")
+                    && shown.contains("valid_lft forever"), shown);
+            c.that("list addresses", a.addresses(va.index()).contains(new InterfaceAddress(va.index(), parse("192.168.77.21"), 24,
+                    AddressScope.UNIVERSE, AddressLifetime.FOREVER, InterfaceAddress.IFA_F_PERMANENT)), a.addresses(va.index()).toString());
+
+            InterfaceAddress shortLived = InterfaceAddress.of(va.index(), parse("192.168.77.22"), 24, AddressScope.UNIVERSE,
+                    AddressLifetime.ofSeconds(2));
+            InterfaceAddress refreshed = InterfaceAddress.of(va.index(), parse("192.168.77.23"), 24, AddressScope.UNIVERSE,
+                    AddressLifetime.ofSeconds(2));
+            InterfaceAddress v6 = InterfaceAddress.of(va.index(), parse("fd77::22"), 64, AddressScope.UNIVERSE,
+                    AddressLifetime.ofSeconds(2));
+            a.add(shortLived);
+            a.add(refreshed);
+            a.add(v6);
+            String withLft = Ipvsadm.sh("ip -o addr show dev va");
+            c.that("finite lifetime visible", withLft.matches("(?s).*inet 192\\.168\\.77\\.22/24 .*valid_lft [12]sec.*")
+                    && withLft.matches("(?s).*inet6 fd77::22/64 .*valid_lft [12]sec.*"), withLft);
+            long end = System.nanoTime() + 5_000_000_000L;
+            while (System.nanoTime() < end) {
+                a.refresh(refreshed);
+                sleep(700);
+            }
+            String after = Ipvsadm.sh("ip -o addr show dev va");
+            c.that("2 s lifetime: address gone by itself", !after.contains("192.168.77.22/"), after);
+            c.that("2 s lifetime: ipv6 address gone by itself", !after.contains("fd77::22/"), after);
+            c.that("refreshed address stays", after.contains("inet 192.168.77.23/24"), after);
+            c.that("our listing agrees", a.addresses(va.index()).stream().noneMatch(x -> x.address().equals(parse("192.168.77.22")))
+                    && a.addresses(va.index()).stream().anyMatch(x -> x.address().equals(parse("192.168.77.23"))
+                    && !x.lifetime().isForever() && x.lifetime().validSeconds() <= 2), a.addresses(va.index()).toString());
+
+            a.delete(permanent);
+            a.delete(permanent); // gone counts as done
+            c.that("delete address", !Ipvsadm.sh("ip -o addr show dev va").contains("192.168.77.21/"), Ipvsadm.sh("ip -o addr show dev va"));
+
+            a.addHostVip(parse("192.168.77.254"));
+            a.addHostVip(parse("fd77::fe"));
+            String lo = Ipvsadm.sh("ip -o addr show dev lo");
+            c.that("VIP/32 on lo scope host", lo.contains("inet 192.168.77.254/32 scope host lo"), lo);
+            // IPv6 takes no scope from user space: the kernel derives it from the address (global here)
+            c.that("VIP/128 on lo", lo.contains("inet6 fd77::fe/128 "), lo);
+            a.removeHostVip(parse("192.168.77.254"));
+            a.removeHostVip(parse("fd77::fe"));
+            a.removeHostVip(parse("192.168.77.254"));
+            lo = Ipvsadm.sh("ip -o addr show dev lo");
+            c.that("VIP removed from lo", !lo.contains("192.168.77.254") && !lo.contains("fd77::fe"), lo);
+        }
+    }
+
+    static void sysctls(Checks c) {
+        ArpSysctls s = new ArpSysctls();
+        ArpSysctls.Settings before = s.read("va");
+        c.equal("sysctl read agrees with sysctl(8)", Ipvsadm.sh("sysctl -n net.ipv4.conf.all.arp_ignore net.ipv4.conf.all.arp_announce "
+                        + "net.ipv4.conf.va.arp_ignore net.ipv4.conf.va.arp_announce").replace('\n', ' ').strip(),
+                before.allArpIgnore() + " " + before.allArpAnnounce() + " " + before.interfaceArpIgnore() + " " + before.interfaceArpAnnounce());
+        ArpSysctls.Settings previous = s.applyDirectRouting("va");
+        c.equal("apply returns previous", before, previous);
+        c.equal("DR sysctls set", "3 2 3 2", Ipvsadm.sh("sysctl -n net.ipv4.conf.all.arp_ignore net.ipv4.conf.all.arp_announce "
+                + "net.ipv4.conf.va.arp_ignore net.ipv4.conf.va.arp_announce").replace('\n', ' ').strip());
+        s.restore(previous);
+        c.equal("restored", before, s.read("va"));
+        // a read-only view of the same files: the kernel refuses the write; the error must say what and why
+        Ipvsadm.sh("mkdir -p /run/roconf && mount --bind /proc/sys/net/ipv4/conf /run/roconf && mount -o remount,ro,bind /run/roconf");
+        try {
+            new ArpSysctls(Path.of("/run/roconf")).applyDirectRouting("va");
+            c.fail("not permitted", "no exception");
+        } catch (ArpSysctls.SysctlException e) {
+            c.that("not permitted: clear error", e.getMessage().startsWith("cannot set net.ipv4.conf.all.arp_ignore to 3 (/run/roconf/all/arp_ignore): read-only file system"),
+                    e.getMessage());
+        }
+        c.equal("nothing changed by the refused write", before, s.read("va"));
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
