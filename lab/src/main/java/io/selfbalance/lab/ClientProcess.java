@@ -1,0 +1,161 @@
+package io.selfbalance.lab;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The {@link LoadClient} running in the client namespace as its own JVM, driven over its standard
+ * input ({@code MARK}/{@code END}) and read line by line. Keeps the last tick (for the live table)
+ * and the {@code EVENT} records (for the checks and the summary); every line also goes to a log file.
+ */
+final class ClientProcess implements AutoCloseable {
+
+    /** Parsed fields of one {@code key=value} line. */
+    record Fields(String kind, Map<String, String> values) {
+        long num(String key) {
+            String v = values.get(key);
+            return v == null ? 0 : Long.parseLong(v);
+        }
+
+        Map<String, Integer> byNode() {
+            Map<String, Integer> m = new LinkedHashMap<>();
+            values.forEach((k, v) -> {
+                if (k.startsWith("node.")) {
+                    m.put(k.substring(5), Integer.parseInt(v));
+                }
+            });
+            return m;
+        }
+    }
+
+    private final Process process;
+    private final Writer commands;
+    private final Map<String, Fields> events = new ConcurrentHashMap<>();
+    private volatile Fields lastTick;
+    private volatile Fields done;
+
+    ClientProcess(LabSettings s, Path log) {
+        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", LabSettings.CLIENT_NS,
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xms32m", "-Xmx96m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData", "-Xss256k",
+                "-cp", System.getProperty("java.class.path"), LoadClient.class.getName(),
+                "--url", s.whoamiUrl(), "--interval-ms", Long.toString(s.clientIntervalMs()),
+                "--timeout-ms", "1000", "--exit-on-eof"));
+        try {
+            process = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        } catch (IOException e) {
+            throw Sh.io("cannot start the load client", e);
+        }
+        commands = new java.io.OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+        Thread reader = new Thread(() -> read(log), "lab-client-reader");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    private void read(Path log) {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+             PrintStream out = new PrintStream(new java.io.FileOutputStream(log.toFile(), true), true, StandardCharsets.UTF_8)) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                out.println(line);
+                Fields f = parse(line);
+                switch (f.kind()) {
+                    case "TICK" -> lastTick = f;
+                    case "EVENT" -> events.put(f.values().get("name"), f);
+                    case "DONE" -> done = f;
+                    default -> { }
+                }
+            }
+        } catch (IOException e) {
+            // the client exited; close() reports how
+        }
+    }
+
+    static Fields parse(String line) {
+        String[] parts = line.split(" ");
+        Map<String, String> v = new LinkedHashMap<>();
+        for (int i = 1; i < parts.length; i++) {
+            int eq = parts[i].indexOf('=');
+            if (eq > 0) {
+                v.put(parts[i].substring(0, eq), parts[i].substring(eq + 1));
+            }
+        }
+        return new Fields(parts[0], v);
+    }
+
+    boolean alive() {
+        return process.isAlive();
+    }
+
+    Fields lastTick() {
+        return lastTick;
+    }
+
+    private synchronized void send(String command) {
+        try {
+            commands.write(command + "\n");
+            commands.flush();
+        } catch (IOException e) {
+            throw Sh.io("the load client is gone (command '" + command + "')", e);
+        }
+    }
+
+    /** Opens a window at {@code faultUs} (epoch microseconds). */
+    void mark(String name, long faultUs) {
+        events.remove(name);
+        send("MARK " + name + " " + faultUs);
+    }
+
+    /** Closes the window and waits for the client's {@code EVENT} record of it. */
+    Fields end(String name) {
+        send("END " + name);
+        long deadline = System.currentTimeMillis() + 15_000;
+        while (System.currentTimeMillis() < deadline) {
+            Fields f = events.get(name);
+            if (f != null) {
+                return f;
+            }
+            Sh.sleep(20);
+        }
+        throw new IllegalStateException("the load client did not report window '" + name + "' within 15 s"
+                + (process.isAlive() ? "" : " (it exited with " + process.exitValue() + ")"));
+    }
+
+    /** Successes counted since {@code name} was marked, summing the ticks is not exact; use a window. */
+    @Override
+    public void close() {
+        try {
+            send("STOP");
+        } catch (RuntimeException ignored) {
+            // already gone
+        }
+        try {
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    Fields done() {
+        return done;
+    }
+
+    static File devNull() {
+        return new File("/dev/null");
+    }
+}

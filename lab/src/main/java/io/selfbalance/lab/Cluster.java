@@ -1,0 +1,359 @@
+package io.selfbalance.lab;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The running lab: a bridge, one network namespace per node plus the client's, and one Jetty JVM per
+ * node. It observes the cluster from the outside, through the kernel (who holds the VIP on its
+ * interface, the IPVS table each node programmed) and each node's own health endpoint, so the lab
+ * judges the module by what the network actually does.
+ */
+final class Cluster {
+
+    /** How one node looks from outside at one moment. */
+    record NodeView(String name, boolean running, boolean vipOnInterface, boolean vipOnLo, String health,
+                    Map<String, Integer> ipvsWeights) {
+        String role() {
+            if (vipOnInterface) {
+                return "MASTER";
+            }
+            if (vipOnLo) {
+                return "BACKUP";
+            }
+            return running ? "-" : "DOWN";
+        }
+
+        boolean hasIpvsService() {
+            return ipvsWeights != null;
+        }
+    }
+
+    /** All nodes at one moment, plus the weights in the IPVS table of the (single) master. */
+    record Snapshot(long atMs, Map<String, NodeView> nodes) {
+        List<String> masters() {
+            List<String> m = new ArrayList<>();
+            nodes.values().forEach(v -> {
+                if (v.vipOnInterface()) {
+                    m.add(v.name());
+                }
+            });
+            return m;
+        }
+
+        /** The master's IPVS weight for {@code node}, or null when there is no single master or no entry. */
+        Integer weightOnMaster(String node) {
+            List<String> m = masters();
+            if (m.size() != 1) {
+                return null;
+            }
+            Map<String, Integer> w = nodes.get(m.get(0)).ipvsWeights();
+            return w == null ? null : w.get(node);
+        }
+    }
+
+    private final LabSettings s;
+    private final Path work;
+    private final Map<String, Process> processes = new LinkedHashMap<>();
+
+    Cluster(LabSettings s, Path work) {
+        this.s = s;
+        this.work = work;
+    }
+
+    LabSettings settings() {
+        return s;
+    }
+
+    /** Creates the bridge and the namespaces; refuses to run over an existing one of the same names. */
+    void createTopology() {
+        List<String> all = new ArrayList<>(s.names());
+        all.add(LabSettings.CLIENT_NS);
+        String existing = Sh.run(10_000, "ip", "netns", "list").text();
+        for (String ns : all) {
+            if (existing.matches("(?s)(^|.*\\n)" + Pattern.quote(ns) + "( .*)?(\\n.*|$)")) {
+                throw new IllegalStateException("network namespace '" + ns + "' already exists; an earlier lab may still run "
+                        + "(remove it with: ip netns del " + ns + ")");
+            }
+        }
+        // one shell for all of it: every process started inside user-mode-linux is expensive
+        StringBuilder sh = new StringBuilder("set -e\n")
+                .append("ip link add ").append(s.bridge()).append(" type bridge\n")
+                .append("ip link set ").append(s.bridge()).append(" up\n")
+                // the lab itself sits on the bridge (192.168.77.1) to read the nodes' health endpoints
+                .append("ip addr add ").append(LabSettings.LAB_ADDRESS).append("/24 dev ").append(s.bridge()).append('\n');
+        for (int i = 0; i <= s.nodes(); i++) {
+            boolean client = i == s.nodes();
+            String ns = client ? LabSettings.CLIENT_NS : s.name(i);
+            String addr = client ? LabSettings.CLIENT_ADDRESS : s.address(i);
+            sh.append("ip netns add ").append(ns).append('\n')
+                    .append("ip link add sbv").append(ns).append(" type veth peer name eth0 netns ").append(ns).append('\n')
+                    .append("ip link set sbv").append(ns).append(" master ").append(s.bridge()).append(" up\n")
+                    .append("ip -n ").append(ns).append(" link set lo up\n")
+                    .append("ip -n ").append(ns).append(" link set eth0 up\n")
+                    .append("ip -n ").append(ns).append(" addr add ").append(addr).append("/24 dev eth0\n");
+        }
+        Sh.Out o = Sh.bash(120_000, sh.toString());
+        if (!o.ok()) {
+            throw new IllegalStateException("cannot create the lab network (exit " + o.exitCode() + "):\n" + o.text());
+        }
+    }
+
+    /** Removes what {@link #createTopology} made (best effort; used on hosts that have IPVS). */
+    void deleteTopology() {
+        unwatch();
+        for (String ns : s.names()) {
+            Sh.run(10_000, "ip", "netns", "del", ns);
+        }
+        Sh.run(10_000, "ip", "netns", "del", LabSettings.CLIENT_NS);
+        Sh.run(10_000, "ip", "link", "del", s.bridge());
+    }
+
+    Path base(String node) {
+        return work.resolve(node);
+    }
+
+    /**
+     * Writes {@code <base>/start-node.sh}: the one JVM command line of the node (start.jar's dry run plus
+     * the lab's JVM options) run in the node's namespace; it records its pid in {@code <base>/jetty.pid}.
+     * The lab starts nodes with it, and so can a person in the {@code --keep} shell.
+     */
+    Path startScript(String node) {
+        List<String> dry = JettyBases.command(base(node));
+        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", node));
+        cmd.add(dry.get(0));
+        // small heaps and a quick JIT: three JVMs share one CPU inside user-mode-linux
+        cmd.addAll(List.of("-Xms48m", "-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData",
+                "-Xss512k", "-Dselfbalance.demo.node=" + node));
+        cmd.addAll(dry.subList(1, dry.size()));
+        StringBuilder sb = new StringBuilder("#!/bin/bash\n# starts lab node " + node + " in its network namespace\n")
+                .append("cd ").append(base(node)).append(" || exit 1\n")
+                .append("echo $$ > ").append(base(node).resolve("jetty.pid")).append('\n')
+                .append("exec");
+        for (String c : cmd) {
+            sb.append(' ').append(quote(c));
+        }
+        sb.append('\n');
+        Path script = base(node).resolve("start-node.sh");
+        try {
+            java.nio.file.Files.writeString(script, sb.toString());
+            script.toFile().setExecutable(true);
+        } catch (IOException e) {
+            throw Sh.io("cannot write " + script, e);
+        }
+        return script;
+    }
+
+    private static String quote(String s) {
+        return s.matches("[A-Za-z0-9_./:=,+@%-]+") ? s : "'" + s.replace("'", "'\\''") + "'";
+    }
+
+    /** Starts the node's Jetty JVM in its namespace (output appended to {@code <base>/logs/lab-jetty.log}). */
+    synchronized void start(String node) {
+        Process old = processes.get(node);
+        if (old != null && old.isAlive()) {
+            throw new IllegalStateException(node + " is already running (pid " + old.pid() + ")");
+        }
+        Path script = startScript(node);
+        File log = base(node).resolve("logs/lab-jetty.log").toFile();
+        log.getParentFile().mkdirs();
+        try {
+            Process p = new ProcessBuilder("bash", script.toString())
+                    .directory(base(node).toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log))
+                    .redirectErrorStream(true)
+                    .start();
+            processes.put(node, p);
+        } catch (IOException e) {
+            throw Sh.io("cannot start " + node, e);
+        }
+    }
+
+    synchronized boolean running(String node) {
+        Process p = processes.get(node);
+        return p != null && p.isAlive();
+    }
+
+    /** SIGKILL: the JVM gets no chance to clean up (what the VIP lifetime is for). */
+    synchronized void kill9(String node) {
+        Process p = processes.get(node);
+        if (p != null) {
+            p.destroyForcibly();
+        }
+    }
+
+    /** SIGTERM: Jetty's shutdown hook stops the server, and the module drains and hands over. */
+    synchronized Process terminate(String node) {
+        Process p = processes.get(node);
+        if (p != null) {
+            p.destroy();
+        }
+        return p;
+    }
+
+    /** Stops every node (SIGTERM, then SIGKILL after {@code graceMs}). */
+    void stopAll(long graceMs) {
+        List<Process> ps;
+        synchronized (this) {
+            ps = new ArrayList<>(processes.values());
+        }
+        ps.forEach(Process::destroy);
+        long deadline = System.currentTimeMillis() + graceMs;
+        for (Process p : ps) {
+            try {
+                long left = Math.max(1, deadline - System.currentTimeMillis());
+                if (!p.waitFor(left, TimeUnit.MILLISECONDS)) {
+                    p.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                p.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * Kills node JVMs that the lab does not own (started from the {@code --keep} shell), found by their
+     * pid files; a pid is only trusted while its command line still names the node's base.
+     */
+    void killStrays() {
+        for (String n : s.names()) {
+            Path pidFile = base(n).resolve("jetty.pid");
+            try {
+                if (!java.nio.file.Files.exists(pidFile)) {
+                    continue;
+                }
+                long pid = Long.parseLong(java.nio.file.Files.readString(pidFile).trim());
+                ProcessHandle.of(pid).ifPresent(h -> {
+                    String cmd = h.info().commandLine().orElse("");
+                    if (cmd.contains(base(n).toString())) {
+                        h.destroyForcibly();
+                    }
+                });
+            } catch (IOException | NumberFormatException ignored) {
+                // no usable pid file: nothing of ours to kill
+            }
+        }
+    }
+
+    /** Last lines of a node's Jetty log, for error messages. */
+    String logTail(String node, int lines) {
+        Path log = base(node).resolve("logs/lab-jetty.log");
+        try {
+            List<String> all = java.nio.file.Files.readAllLines(log);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "(no log at " + log + ")";
+        }
+    }
+
+    // ---- observation ---------------------------------------------------------------------------
+
+    private final Map<String, NsWatch> watches = new LinkedHashMap<>();
+    private final java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+            .connectTimeout(java.time.Duration.ofMillis(1000)).build();
+
+    /** Starts watching every node's namespace (after {@link #createTopology}). */
+    void watch() {
+        for (String n : s.names()) {
+            watches.put(n, new NsWatch(n, s.vip()));
+        }
+    }
+
+    void unwatch() {
+        watches.values().forEach(NsWatch::close);
+    }
+
+    /** Every node's VIP placement and IPVS table (kernel state, no commands run) and readiness (HTTP). */
+    Snapshot snapshot() {
+        Map<String, NodeView> views = new LinkedHashMap<>();
+        for (int i = 0; i < s.nodes(); i++) {
+            String n = s.name(i);
+            NsWatch w = watches.get(n);
+            views.put(n, new NodeView(n, running(n), w != null && w.vipOnEth0(), w != null && w.vipOnLo(),
+                    health(i), ipvsWeights(n)));
+        }
+        return new Snapshot(System.currentTimeMillis(), views);
+    }
+
+    private String health(int i) {
+        int code = httpStatus("http://" + s.address(i) + ":" + s.port() + "/health/ready");
+        return switch (code) {
+            case 200 -> "UP";
+            case 503 -> "DOWN";
+            case 0 -> "-";
+            default -> "http" + code;
+        };
+    }
+
+    String nodeOf(String address) {
+        for (int i = 0; i < s.nodes(); i++) {
+            if (s.address(i).equals(address)) {
+                return s.name(i);
+            }
+        }
+        return null;
+    }
+
+    /** Whether the VIP is on {@code node}'s eth0 now. */
+    boolean vipOnInterface(String node) {
+        return watches.get(node).vipOnEth0();
+    }
+
+    /** When the VIP last appeared on or vanished from one of {@code node}'s interfaces (epoch ms). */
+    long vipChangedAtMs(String node) {
+        return watches.get(node).changedAtMs();
+    }
+
+    /** The weights (by node name) in {@code node}'s IPVS service for the VIP, or null when it has none. */
+    Map<String, Integer> ipvsWeights(String node) {
+        NsWatch w = watches.get(node);
+        Map<String, Integer> byAddress = w == null ? null : w.ipvs(s.port());
+        if (byAddress == null) {
+            return null;
+        }
+        Map<String, Integer> byNode = new LinkedHashMap<>();
+        byAddress.forEach((a, weight) -> {
+            String n = nodeOf(a);
+            byNode.put(n == null ? a : n, weight);
+        });
+        return byNode;
+    }
+
+    /** GET {@code url} from the lab's own address on the bridge; the HTTP status, or 0 when nothing answered. */
+    int httpStatus(String url) {
+        try {
+            java.net.http.HttpRequest req = java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+                    .timeout(java.time.Duration.ofMillis(1500)).GET().build();
+            return http.send(req, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
+        }
+    }
+
+    /** Turns a node's readiness DOWN or UP with the demo webapp's switch file in its jetty.base. */
+    void setReady(String node, boolean ready) {
+        Path f = base(node).resolve("selfbalance-demo.down");
+        try {
+            if (ready) {
+                java.nio.file.Files.deleteIfExists(f);
+            } else {
+                java.nio.file.Files.writeString(f, "turned DOWN by the lab\n");
+            }
+        } catch (IOException e) {
+            throw Sh.io("cannot switch readiness of " + node + " (" + f + ")", e);
+        }
+    }
+}

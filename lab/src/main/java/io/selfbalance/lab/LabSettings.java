@@ -1,0 +1,137 @@
+package io.selfbalance.lab;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+
+/**
+ * The lab's topology and timers. Written by {@code prepare} into {@code <work>/lab.properties} and read
+ * back by {@code play}, so the two steps (on the host, then maybe inside user-mode-linux) agree.
+ *
+ * @param nodes            node count (names n1..nN, addresses 192.168.77.11..)
+ * @param weights          configured IPVS weight of each node
+ * @param priorities       VRRP priority of each node (the highest starts as master)
+ * @param advertMs         VRRP advertisement interval
+ * @param probeIntervalMs  the master's health probe interval
+ * @param probeFall        failed probes before a node counts as DOWN
+ * @param probeRise        good probes before a node counts as UP again
+ * @param vipLifetimeMs    valid lifetime of the VIP on the master's interface
+ * @param drainMs          how long a graceful stop waits for connections to finish
+ * @param clientIntervalMs the load client's interval between new connections
+ */
+public record LabSettings(int nodes, List<Integer> weights, List<Integer> priorities, int port, String vip,
+                          int vrid, long advertMs, long probeIntervalMs, int probeFall, int probeRise,
+                          long vipLifetimeMs, long drainMs, long clientIntervalMs, String bridge) {
+
+    public static final String SUBNET = "192.168.77.";
+    public static final String CLIENT_ADDRESS = SUBNET + "100";
+    public static final String CLIENT_NS = "c";
+    /** The lab's own address on the bridge (in the namespace that runs the lab: the UML kernel's, or the host's). */
+    public static final String LAB_ADDRESS = SUBNET + "1";
+
+    public static LabSettings defaults() {
+        return new LabSettings(3, List.of(1, 2, 3), List.of(150, 100, 50), 8080, SUBNET + "254", 77,
+                1000, 500, 2, 2, 5000, 2000, 10, "sblab0");
+    }
+
+    public LabSettings {
+        if (nodes < 1 || nodes > 9) {
+            throw new IllegalArgumentException("nodes=" + nodes + " is not allowed; allowed: 1..9");
+        }
+        if (weights.size() != nodes || priorities.size() != nodes) {
+            throw new IllegalArgumentException("weights " + weights + " and priorities " + priorities
+                    + " must each list " + nodes + " values (one per node)");
+        }
+        weights = List.copyOf(weights);
+        priorities = List.copyOf(priorities);
+    }
+
+    public String name(int i) {
+        return "n" + (i + 1);
+    }
+
+    public String address(int i) {
+        return SUBNET + (11 + i);
+    }
+
+    public List<String> names() {
+        List<String> n = new ArrayList<>();
+        for (int i = 0; i < nodes; i++) {
+            n.add(name(i));
+        }
+        return n;
+    }
+
+    public int index(String name) {
+        int i = names().indexOf(name);
+        if (i < 0) {
+            throw new IllegalArgumentException("no node named '" + name + "'; nodes: " + names());
+        }
+        return i;
+    }
+
+    public String whoamiUrl() {
+        return "http://" + vip + ":" + port + "/api/whoami";
+    }
+
+    void store(Path file) {
+        Properties p = new Properties();
+        p.setProperty("nodes", Integer.toString(nodes));
+        p.setProperty("weights", join(weights));
+        p.setProperty("priorities", join(priorities));
+        p.setProperty("port", Integer.toString(port));
+        p.setProperty("vip", vip);
+        p.setProperty("vrid", Integer.toString(vrid));
+        p.setProperty("advertMs", Long.toString(advertMs));
+        p.setProperty("probeIntervalMs", Long.toString(probeIntervalMs));
+        p.setProperty("probeFall", Integer.toString(probeFall));
+        p.setProperty("probeRise", Integer.toString(probeRise));
+        p.setProperty("vipLifetimeMs", Long.toString(vipLifetimeMs));
+        p.setProperty("drainMs", Long.toString(drainMs));
+        p.setProperty("clientIntervalMs", Long.toString(clientIntervalMs));
+        p.setProperty("bridge", bridge);
+        try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            p.store(w, "selfbalance lab settings (written by Lab prepare, read by Lab play)");
+        } catch (IOException e) {
+            throw Sh.io("cannot write " + file, e);
+        }
+    }
+
+    static LabSettings load(Path file) {
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            p.load(r);
+        } catch (IOException e) {
+            throw Sh.io("cannot read " + file + " (run 'Lab prepare' first)", e);
+        }
+        return new LabSettings(Integer.parseInt(p.getProperty("nodes")), ints(p.getProperty("weights")),
+                ints(p.getProperty("priorities")), Integer.parseInt(p.getProperty("port")), p.getProperty("vip"),
+                Integer.parseInt(p.getProperty("vrid")), Long.parseLong(p.getProperty("advertMs")),
+                Long.parseLong(p.getProperty("probeIntervalMs")), Integer.parseInt(p.getProperty("probeFall")),
+                Integer.parseInt(p.getProperty("probeRise")), Long.parseLong(p.getProperty("vipLifetimeMs")),
+                Long.parseLong(p.getProperty("drainMs")), Long.parseLong(p.getProperty("clientIntervalMs")),
+                p.getProperty("bridge"));
+    }
+
+    static List<Integer> ints(String csv) {
+        List<Integer> out = new ArrayList<>();
+        for (String s : csv.split(",")) {
+            out.add(Integer.parseInt(s.trim()));
+        }
+        return out;
+    }
+
+    private static String join(List<Integer> v) {
+        StringBuilder sb = new StringBuilder();
+        for (Integer i : v) {
+            sb.append(sb.length() == 0 ? "" : ",").append(i);
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,39 @@
+package io.selfbalance.lab;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The lines the lab appends to each node's {@code start.d/selfbalance.ini}, after the commented template
+ * that {@code --add-modules} wrote (keys: README, "Configuration reference"). Every node lists every node;
+ * only the priority differs, so the node with the highest priority starts as master.
+ */
+final class NodeIni {
+
+    /** The lab's one virtual router. */
+    static final String ROUTER = "main";
+
+    private NodeIni() {}
+
+    static List<String> lines(LabSettings s, int i) {
+        List<String> l = new ArrayList<>();
+        String r = "selfbalance.routers." + ROUTER + ".";
+        l.add("selfbalance.interface=eth0");
+        l.add("selfbalance.vip-lifetime=" + s.vipLifetimeMs() + "ms");
+        l.add("selfbalance.drain-time=" + s.drainMs() + "ms");
+        l.add(r + "vrid=" + s.vrid());
+        l.add(r + "vips=" + s.vip() + "/24");
+        l.add(r + "priority=" + s.priorities().get(i));
+        l.add(r + "advert-interval=" + s.advertMs() + "ms");
+        for (int n = 0; n < s.nodes(); n++) {
+            l.add("selfbalance.nodes." + s.name(n) + ".address=" + s.address(n));
+            l.add("selfbalance.nodes." + s.name(n) + ".weight=" + s.weights().get(n));
+        }
+        l.add("selfbalance.health.probe-interval=" + s.probeIntervalMs() + "ms");
+        l.add("selfbalance.health.probe-timeout=" + Math.min(s.probeIntervalMs(), 500) + "ms");
+        l.add("selfbalance.health.fall=" + s.probeFall());
+        l.add("selfbalance.health.rise=" + s.probeRise());
+        l.add("selfbalance.health.local-interval=" + s.probeIntervalMs() + "ms");
+        return l;
+    }
+}
