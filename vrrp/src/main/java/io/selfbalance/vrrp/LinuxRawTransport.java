@@ -76,12 +76,25 @@ public final class LinuxRawTransport implements VrrpTransport {
                 + (family == IpFamily.IPV4 ? "IPv4" : "IPv6 link-local") + " address", 99);
     }
 
+    /**
+     * Opens and configures the sockets now, in the calling thread's network namespace, so that
+     * configuration errors surface early; {@link #start} opens them itself when this was not called.
+     */
+    public synchronized void open() {
+        if (closed) {
+            throw new IllegalStateException("transport on " + interfaceName + " is closed");
+        }
+        if (sockets == null) {
+            sockets = RawSockets.open(interfaceName, family == IpFamily.IPV6, source, multicast);
+        }
+    }
+
     @Override
     public synchronized void start(Consumer<ReceivedDatagram> receiver, Consumer<Exception> errors) {
-        if (sockets != null || closed) {
+        if (reader != null || closed) {
             throw new IllegalStateException("transport on " + interfaceName + " already started or closed");
         }
-        sockets = RawSockets.open(interfaceName, family == IpFamily.IPV6, source, multicast);
+        open();
         RawSockets s = sockets;
         reader = new Thread(() -> readLoop(s, receiver, errors), "vrrp-rx-" + interfaceName + "-" + family);
         reader.setDaemon(true);
