@@ -68,7 +68,7 @@ public class SelfbalanceLifeCycle extends ContainerLifeCycle {
     private final EffectiveConfig effective;
     private final HealthSettings healthSettings;
     private final HealthRegistry registry = new HealthRegistry();
-    private final WebappHealthChecks webappChecks = new WebappHealthChecks(registry);
+    private final WebappHealthChecks webappChecks = new WebappHealthChecks(registry, this::republish);
     private final ContextHandler healthContext;
     private final AtomicReference<SelfbalanceStatus> status = new AtomicReference<>();
     private final LifeCycle.Listener serverListener = new LifeCycle.Listener() {
@@ -76,7 +76,8 @@ public class SelfbalanceLifeCycle extends ContainerLifeCycle {
         public void lifeCycleStarted(LifeCycle event) {
             // Jetty has deployed its webapps: from now on an empty readiness/startup means UP (MP Health spec)
             registry.applicationsDeployed();
-            publish(SelfbalanceStatus.Phase.SERVING);
+            phase = SelfbalanceStatus.Phase.SERVING;
+            republish();
         }
 
         @Override
@@ -85,6 +86,7 @@ public class SelfbalanceLifeCycle extends ContainerLifeCycle {
         }
     };
 
+    private volatile SelfbalanceStatus.Phase phase = SelfbalanceStatus.Phase.CONFIGURED;
     private volatile HealthEvaluator evaluator;
     private volatile DefaultEventLoop controlPlane;
 
@@ -231,7 +233,8 @@ public class SelfbalanceLifeCycle extends ContainerLifeCycle {
         server.addEventListener(webappChecks);
         server.addEventListener(serverListener);
         super.doStart();
-        publish(server.isStarted() ? SelfbalanceStatus.Phase.SERVING : SelfbalanceStatus.Phase.STARTED);
+        phase = server.isStarted() ? SelfbalanceStatus.Phase.SERVING : SelfbalanceStatus.Phase.STARTED;
+        republish();
     }
 
     @Override
@@ -254,12 +257,23 @@ public class SelfbalanceLifeCycle extends ContainerLifeCycle {
         publish(SelfbalanceStatus.Phase.STOPPED);
     }
 
-    private void publish(SelfbalanceStatus.Phase phase) {
+    /** Something the status shows changed (webapp checks): the control plane publishes a new snapshot. */
+    private void republish() {
+        EventLoop loop = controlPlane;
+        if (loop != null && !loop.isShuttingDown()) {
+            loop.execute(() -> publish(phase));
+        } else {
+            publish(phase);
+        }
+    }
+
+    private void publish(SelfbalanceStatus.Phase newPhase) {
+        phase = newPhase;
         Map<HealthKind, Integer> counts = new EnumMap<>(HealthKind.class);
         for (HealthKind kind : HealthKind.values()) {
             counts.put(kind, registry.registrations(kind).size());
         }
-        status.set(new SelfbalanceStatus(phase, Instant.now(), counts, webappChecks.registeredOwners()));
+        status.set(new SelfbalanceStatus(newPhase, Instant.now(), counts, webappChecks.registeredOwners()));
     }
 
     @Override

@@ -3,7 +3,6 @@ package io.selfbalance.jetty;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Map;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.Set;
@@ -39,17 +38,24 @@ final class WebappHealthChecks implements Container.InheritedListener, LifeCycle
     private static final Logger LOG = LoggerFactory.getLogger(WebappHealthChecks.class);
 
     private final HealthRegistry registry;
-    /** Contexts we listen to, with the registry owner of their checks once registered (null before). */
-    private final Map<ContextHandler, String> contexts = new ConcurrentHashMap<>();
+    private final Runnable onChange;
+    /** Contexts we listen to. */
+    private final Set<ContextHandler> contexts = ConcurrentHashMap.newKeySet();
+    /** Contexts whose checks are registered now. */
     private final Set<ContextHandler> registered = ConcurrentHashMap.newKeySet();
 
-    WebappHealthChecks(HealthRegistry registry) {
+    /**
+     * @param registry where the checks go
+     * @param onChange called (on the deploying thread) after checks were added or removed
+     */
+    WebappHealthChecks(HealthRegistry registry, Runnable onChange) {
         this.registry = registry;
+        this.onChange = onChange;
     }
 
     @Override
     public void beanAdded(Container parent, Object child) {
-        if (child instanceof ContextHandler context && contexts.putIfAbsent(context, owner(context)) == null) {
+        if (child instanceof ContextHandler context && contexts.add(context)) {
             context.addEventListener(this);
             if (context.isStarted()) {
                 register(context);
@@ -59,7 +65,7 @@ final class WebappHealthChecks implements Container.InheritedListener, LifeCycle
 
     @Override
     public void beanRemoved(Container parent, Object child) {
-        if (child instanceof ContextHandler context && contexts.remove(context) != null) {
+        if (child instanceof ContextHandler context && contexts.remove(context)) {
             context.removeEventListener(this);
             unregister(context);
         }
@@ -82,7 +88,7 @@ final class WebappHealthChecks implements Container.InheritedListener, LifeCycle
 
     /** Stops listening to every context and removes every webapp check (the bean is stopping). */
     void detachAll() {
-        for (ContextHandler context : List.copyOf(contexts.keySet())) {
+        for (ContextHandler context : List.copyOf(contexts)) {
             context.removeEventListener(this);
             unregister(context);
         }
@@ -124,6 +130,7 @@ final class WebappHealthChecks implements Container.InheritedListener, LifeCycle
             thread.setContextClassLoader(previous);
         }
         LOG.info("{}: {} health check registration(s) from META-INF/services/{}", owner, count, HealthCheck.class.getName());
+        onChange.run();
     }
 
     private static List<ServiceLoader.Provider<HealthCheck>> providers(ClassLoader webappLoader, String owner) {
@@ -177,6 +184,7 @@ final class WebappHealthChecks implements Container.InheritedListener, LifeCycle
         if (registered.remove(context)) {
             int removed = registry.unregisterAll(owner(context));
             LOG.info("{}: {} health check registration(s) removed", owner(context), removed);
+            onChange.run();
         }
     }
 }

@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The /health context in an embedded core Jetty, answering over real HTTP. */
 class HealthEndpointHandlerTest {
 
-    private static final HttpClient CLIENT = HttpClient.newHttpClient();
+    private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     private final HealthRegistry registry = new HealthRegistry();
     private final AtomicReference<HealthEvaluator> evaluator = new AtomicReference<>();

@@ -152,7 +152,7 @@ final class JettyBase {
 
     /** A Jetty process; {@link #close()} stops it (SIGTERM, then SIGKILL after 10 s). */
     static final class Running implements AutoCloseable {
-        private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
         final Process process;
         final Path logFile;
         int port;

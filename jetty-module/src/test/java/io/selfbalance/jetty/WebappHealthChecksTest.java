@@ -1,9 +1,6 @@
 package io.selfbalance.jetty;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.URL;
-import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -38,43 +35,15 @@ class WebappHealthChecksTest {
     private final Server server = new Server();
     private final ContextHandlerCollection contexts = new ContextHandlerCollection(true);
     private final HealthRegistry registry = new HealthRegistry();
+    private final java.util.concurrent.atomic.AtomicInteger changes = new java.util.concurrent.atomic.AtomicInteger();
 
     @AfterEach
     void stop() throws Exception {
         server.stop();
     }
 
-    /** A "webapp" class loader that defines the test checks itself (child first), like WEB-INF/classes. */
     private ClassLoader webappLoader(List<Class<?>> listed) throws IOException {
-        Path file = services.resolve("META-INF/services/org.eclipse.microprofile.health.HealthCheck");
-        Files.createDirectories(file.getParent());
-        StringBuilder names = new StringBuilder("# comment lines are allowed\n");
-        listed.forEach(type -> names.append(type.getName()).append('\n'));
-        Files.writeString(file, names);
-        ClassLoader parent = getClass().getClassLoader();
-        return new URLClassLoader(new URL[]{services.toUri().toURL()}, parent) {
-            @Override
-            protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
-                if (!name.startsWith("io.selfbalance.jetty.testchecks.")) {
-                    return super.loadClass(name, resolve);
-                }
-                synchronized (getClassLoadingLock(name)) {
-                    Class<?> loaded = findLoadedClass(name);
-                    if (loaded == null) {
-                        try (InputStream in = parent.getResourceAsStream(name.replace('.', '/') + ".class")) {
-                            if (in == null) {
-                                throw new ClassNotFoundException(name);
-                            }
-                            byte[] bytes = in.readAllBytes();
-                            loaded = defineClass(name, bytes, 0, bytes.length);
-                        } catch (IOException e) {
-                            throw new ClassNotFoundException(name, e);
-                        }
-                    }
-                    return loaded;
-                }
-            }
-        };
+        return TestWebappLoader.create(services, listed);
     }
 
     private ContextHandler webapp(String path, ClassLoader loader) {
@@ -86,7 +55,7 @@ class WebappHealthChecksTest {
     @Test
     void checksFollowTheContextLifeCycle() throws Exception {
         server.setHandler(contexts);
-        WebappHealthChecks hook = new WebappHealthChecks(registry);
+        WebappHealthChecks hook = new WebappHealthChecks(registry, changes::incrementAndGet);
         server.addEventListener(hook);
         ClassLoader loader = webappLoader(List.of(ReadyCheck.class, LiveAndStartedCheck.class, UnannotatedCheck.class));
         ContextHandler deployedBeforeStart = webapp("/one", loader);
@@ -120,6 +89,7 @@ class WebappHealthChecksTest {
 
         deployedBeforeStart.stop();
         assertEquals(0, registry.registrations().size());
+        assertEquals(6, changes.get(), "one change notification per registration and per removal");
     }
 
     @Test
@@ -127,7 +97,7 @@ class WebappHealthChecksTest {
         server.setHandler(contexts);
         contexts.addHandler(webapp("/late", webappLoader(List.of(ReadyCheck.class))));
         server.start();
-        WebappHealthChecks hook = new WebappHealthChecks(registry);
+        WebappHealthChecks hook = new WebappHealthChecks(registry, changes::incrementAndGet);
         server.addEventListener(hook);
         assertEquals(1, registry.registrations(HealthKind.READINESS).size());
         hook.detachAll();
@@ -147,7 +117,7 @@ class WebappHealthChecksTest {
         ClassLoader loader = webappLoader(List.of(ReadyCheck.class));
         Files.writeString(file, ReadyCheck.class.getName() + "\nio.selfbalance.jetty.testchecks.DoesNotExist\n");
         server.setHandler(contexts);
-        server.addEventListener(new WebappHealthChecks(registry));
+        server.addEventListener(new WebappHealthChecks(registry, changes::incrementAndGet));
         contexts.addHandler(webapp("/broken", loader));
         server.start();
         assertEquals(1, registry.registrations(HealthKind.READINESS).size());

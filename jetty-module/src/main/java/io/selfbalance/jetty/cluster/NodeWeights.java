@@ -1,0 +1,89 @@
+package io.selfbalance.jetty.cluster;
+
+import io.selfbalance.config.EffectiveConfig;
+import io.selfbalance.config.IpPrefix;
+import io.selfbalance.health.policy.HealthObservation;
+import io.selfbalance.health.policy.Ticker;
+import io.selfbalance.health.policy.WeightPolicy;
+import io.selfbalance.ipvs.IpvsDestination;
+import io.selfbalance.ipvs.IpvsProtocol;
+import io.selfbalance.ipvs.IpvsService;
+import io.selfbalance.ipvs.IpvsTable;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Every node's IPVS weight, from the health results of its probes ({@link WeightPolicy}: rise/fall, weight 0 to
+ * drain, application weight requests), and the IPVS table those weights give for the VIPs this node is master
+ * of: one service per VIP and configured service, one direct-routing destination per node of the VIP's family.
+ * Runs on the control-plane loop only.
+ */
+public final class NodeWeights {
+    private final EffectiveConfig config;
+    private final WeightPolicy policy;
+
+    public NodeWeights(EffectiveConfig config, Ticker ticker) {
+        this.config = config;
+        EffectiveConfig.Health h = config.health();
+        // no result for (fall + 1) probe periods: whoever fed the node stopped; its weight goes to 0
+        Duration stale = h.probeInterval().multipliedBy(h.fall() + 1L).plus(h.probeTimeout());
+        this.policy = new WeightPolicy(new WeightPolicy.Settings(h.rise(), h.fall(), stale), ticker);
+        for (EffectiveConfig.Node n : config.nodes()) {
+            policy.setDestination(n.name(), n.weight());
+        }
+    }
+
+    /** Records a health result of node {@code name}; returns whether its weight changed. */
+    public boolean observe(String name, HealthObservation observation) {
+        int before = policy.decision(name).weight();
+        return policy.observe(name, observation).weight() != before;
+    }
+
+    public Map<String, WeightPolicy.Decision> decisions() {
+        return policy.decisions();
+    }
+
+    public int weight(String name) {
+        return policy.decision(name).weight();
+    }
+
+    /** Every IPVS service this node may ever create: each VIP of every router x each configured service. */
+    public static Set<IpvsService.Key> ownedServices(EffectiveConfig config) {
+        Set<IpvsService.Key> keys = new LinkedHashSet<>();
+        for (EffectiveConfig.Router r : config.routers()) {
+            for (IpPrefix vip : r.vips()) {
+                for (EffectiveConfig.Service s : config.services()) {
+                    keys.add(service(vip, s).key());
+                }
+            }
+        }
+        return keys;
+    }
+
+    /** The table for the routers this node is master of, with the weights decided now. */
+    public IpvsTable desiredTable(List<EffectiveConfig.Router> masterOf) {
+        Map<String, WeightPolicy.Decision> weights = policy.decisions();
+        Map<IpvsService.Key, IpvsTable.Entry> entries = new LinkedHashMap<>();
+        for (EffectiveConfig.Router r : masterOf) {
+            for (IpPrefix vip : r.vips()) {
+                for (EffectiveConfig.Service s : config.services()) {
+                    IpvsService service = service(vip, s);
+                    List<IpvsDestination> destinations = config.nodes().stream()
+                            .filter(n -> n.address().getClass() == vip.address().getClass())
+                            .map(n -> IpvsDestination.directRoute(n.address(), s.port(), weights.get(n.name()).weight()))
+                            .toList();
+                    entries.putIfAbsent(service.key(), new IpvsTable.Entry(service, destinations));
+                }
+            }
+        }
+        return new IpvsTable(List.copyOf(entries.values()));
+    }
+
+    private static IpvsService service(IpPrefix vip, EffectiveConfig.Service s) {
+        return IpvsService.of(IpvsProtocol.TCP, vip.address(), s.port(), s.scheduler());
+    }
+}

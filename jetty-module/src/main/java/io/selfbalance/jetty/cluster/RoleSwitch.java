@@ -1,0 +1,191 @@
+package io.selfbalance.jetty.cluster;
+
+import io.selfbalance.config.EffectiveConfig;
+import io.selfbalance.config.IpPrefix;
+import io.selfbalance.vrrp.HandoverOutcome;
+import io.selfbalance.vrrp.StateChange;
+import io.selfbalance.vrrp.VrrpAdvertisement;
+import io.selfbalance.vrrp.VrrpListener;
+import io.selfbalance.vrrp.VrrpState;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The role switch of one virtual router: what its VRRP state means for the kernel, done in a safe order.
+ * <ul>
+ * <li>Becoming MASTER: VIP off {@code lo}; VIP on the interface with a finite lifetime; gratuitous ARP /
+ * unsolicited NA; then the IPVS services of its VIPs (through the controller's reconciliation).</li>
+ * <li>While MASTER: every advertisement sent renews the VIPs' lifetime, so a VIP left by a JVM that died
+ * expires by itself within the lifetime.</li>
+ * <li>A planned handover (priority 0 sent) changes nothing: this node keeps forwarding until the new master
+ * is heard (make-before-break); the release happens on the state change that follows.</li>
+ * <li>Leaving MASTER: IPVS services of its VIPs removed; announcements stopped; VIP off the interface; VIP on
+ * {@code lo} with host scope, so this node still accepts what the new master forwards to it.</li>
+ * </ul>
+ * Every step is attempted even when an earlier one failed (a release must never stop half-way); failures are
+ * counted and reported. Runs on the control-plane loop only (the VRRP listener thread); no locks.
+ */
+public final class RoleSwitch implements VrrpListener {
+
+    /** What the switch needs from its owner. */
+    public interface Owner {
+        /** This router's master state changed: bring the IPVS table to the new set of master routers. */
+        void mastershipChanged(RoleSwitch router);
+
+        /** A step failed; {@code what} names the step and the VIP. */
+        void dataPlaneError(String what, RuntimeException error);
+
+        /** Something the status shows changed. */
+        void changed();
+    }
+
+    /** One state change with its cause, as status reports it. */
+    public record Transition(String router, int vrid, VrrpState from, VrrpState to, String cause, InetAddress peer,
+                             Instant at) {
+    }
+
+    private final EffectiveConfig.Router config;
+    private final DataPlane dataPlane;
+    private final Duration vipLifetime;
+    private final Owner owner;
+    private final List<DataPlane.Announcement> announcements = new ArrayList<>();
+    private boolean master;
+    private boolean handingOver;
+    private long vipRefreshes;
+    private long roleSwitches;
+    private Transition lastTransition;
+
+    public RoleSwitch(EffectiveConfig.Router config, DataPlane dataPlane, Duration vipLifetime, Owner owner) {
+        this.config = config;
+        this.dataPlane = dataPlane;
+        this.vipLifetime = vipLifetime;
+        this.owner = owner;
+    }
+
+    public EffectiveConfig.Router config() {
+        return config;
+    }
+
+    public String name() {
+        return config.name();
+    }
+
+    /** Whether this node forwards the router's VIPs now (MASTER, including during a handover). */
+    public boolean isMaster() {
+        return master;
+    }
+
+    public boolean isHandingOver() {
+        return handingOver;
+    }
+
+    public long vipRefreshes() {
+        return vipRefreshes;
+    }
+
+    public long roleSwitches() {
+        return roleSwitches;
+    }
+
+    public Transition lastTransition() {
+        return lastTransition;
+    }
+
+    /** Before the router starts: the VIPs where a backup keeps them ({@code lo}, host scope), none on the interface. */
+    public void takeBackupPosition() {
+        for (IpPrefix vip : config.vips()) {
+            step("remove stale VIP " + vip + " from the interface", () -> dataPlane.vipOffInterface(vip.address()));
+            step("add VIP " + vip.address().getHostAddress() + " on lo", () -> dataPlane.vipOnLoopback(vip.address()));
+        }
+    }
+
+    @Override
+    public void stateChanged(StateChange change) {
+        lastTransition = new Transition(config.name(), change.vrid(), change.from(), change.to(), change.cause().name(),
+                change.peer(), Instant.now());
+        if (change.to() == VrrpState.MASTER && !master) {
+            becomeMaster();
+        } else if (change.from() == VrrpState.MASTER && master) {
+            leaveMaster();
+        }
+        owner.changed();
+    }
+
+    private void becomeMaster() {
+        master = true;
+        handingOver = false;
+        roleSwitches++;
+        for (IpPrefix vip : config.vips()) {
+            InetAddress a = vip.address();
+            step("remove VIP " + a.getHostAddress() + " from lo", () -> dataPlane.vipOffLoopback(a));
+            step("add VIP " + vip + " on the interface", () -> dataPlane.vipOnInterface(a, vip.prefixLength(), vipLifetime));
+            step("announce VIP " + a.getHostAddress(), () -> announcements.add(
+                    dataPlane.announce(a, config.garpRepeat(), config.garpDelay(), config.garpRefresh())));
+        }
+        owner.mastershipChanged(this);
+    }
+
+    private void leaveMaster() {
+        master = false;
+        handingOver = false;
+        roleSwitches++;
+        owner.mastershipChanged(this); // IPVS services of these VIPs go first: no forwarding to a VIP we no longer hold
+        announcements.forEach(DataPlane.Announcement::cancel);
+        announcements.clear();
+        for (IpPrefix vip : config.vips()) {
+            InetAddress a = vip.address();
+            step("remove VIP " + vip + " from the interface", () -> dataPlane.vipOffInterface(a));
+            step("add VIP " + a.getHostAddress() + " on lo", () -> dataPlane.vipOnLoopback(a));
+        }
+    }
+
+    @Override
+    public void advertisementSent(VrrpAdvertisement advertisement, long atNanos) {
+        if (!master) {
+            return;
+        }
+        for (IpPrefix vip : config.vips()) {
+            step("renew the lifetime of VIP " + vip, () -> dataPlane.vipOnInterface(vip.address(), vip.prefixLength(), vipLifetime));
+        }
+        vipRefreshes++;
+    }
+
+    @Override
+    public void handoverStarted(int vrid, long atNanos) {
+        handingOver = true; // still MASTER: keep VIP, announcements and IPVS until the new master is heard
+        owner.changed();
+    }
+
+    @Override
+    public void handoverReleased(int vrid, HandoverOutcome outcome, InetAddress newMaster, long atNanos) {
+        handingOver = false; // the state change that follows releases the VIP
+    }
+
+    @Override
+    public void transportError(int vrid, Exception error) {
+        owner.dataPlaneError("VRRP transport of router " + config.name(),
+                error instanceof RuntimeException r ? r : new RuntimeException(error));
+    }
+
+    /** Final clean-up on stop, whatever the state: no VIP on the interface, none on lo, no announcements. */
+    public void removeAll() {
+        announcements.forEach(DataPlane.Announcement::cancel);
+        announcements.clear();
+        master = false;
+        for (IpPrefix vip : config.vips()) {
+            step("remove VIP " + vip + " from the interface", () -> dataPlane.vipOffInterface(vip.address()));
+            step("remove VIP " + vip.address().getHostAddress() + " from lo", () -> dataPlane.vipOffLoopback(vip.address()));
+        }
+    }
+
+    private void step(String what, Runnable action) {
+        try {
+            action.run();
+        } catch (RuntimeException e) {
+            owner.dataPlaneError(what, e);
+        }
+    }
+}
