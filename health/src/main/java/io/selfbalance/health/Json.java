@@ -13,7 +13,7 @@ import java.util.Map;
  * booleans only, and a dependency on a full JSON library would leak into every webapp's server class path.
  *
  * <p>The reader maps objects to {@code Map<String,Object>} (insertion order), arrays to {@code List<Object>},
- * numbers to {@link Long} when integral and in range, otherwise {@link BigDecimal}, and {@code null} to {@code null}.
+ * numbers to {@link Long} when integral and within the long range, otherwise {@link BigDecimal}, and {@code null} to {@code null}.
  */
 public final class Json {
     private Json() {
@@ -249,7 +249,7 @@ public final class Json {
                         }
                         int cp = 0;
                         for (int i = 0; i < 4; i++) {
-                            int d = Character.digit(s.charAt(pos++), 16);
+                            int d = hexValue(s.charAt(pos++));
                             if (d < 0) {
                                 pos--;
                                 throw error("invalid hex digit in \\u escape");
@@ -266,13 +266,31 @@ public final class Json {
             }
         }
 
+        // JSON digits are ASCII only; Character.isDigit/digit would also accept e.g. Arabic-Indic or fullwidth digits.
+        private static boolean isAsciiDigit(char c) {
+            return c >= '0' && c <= '9';
+        }
+
+        private static int hexValue(char c) {
+            if (c >= '0' && c <= '9') {
+                return c - '0';
+            }
+            if (c >= 'a' && c <= 'f') {
+                return c - 'a' + 10;
+            }
+            if (c >= 'A' && c <= 'F') {
+                return c - 'A' + 10;
+            }
+            return -1;
+        }
+
         Number number() {
             int start = pos;
             if (s.charAt(pos) == '-') {
                 pos++;
             }
             int intStart = pos;
-            while (pos < s.length() && Character.isDigit(s.charAt(pos))) {
+            while (pos < s.length() && isAsciiDigit(s.charAt(pos))) {
                 pos++;
             }
             if (pos == intStart) {
@@ -287,7 +305,7 @@ public final class Json {
                 integral = false;
                 pos++;
                 int fracStart = pos;
-                while (pos < s.length() && Character.isDigit(s.charAt(pos))) {
+                while (pos < s.length() && isAsciiDigit(s.charAt(pos))) {
                     pos++;
                 }
                 if (pos == fracStart) {
@@ -301,7 +319,7 @@ public final class Json {
                     pos++;
                 }
                 int expStart = pos;
-                while (pos < s.length() && Character.isDigit(s.charAt(pos))) {
+                while (pos < s.length() && isAsciiDigit(s.charAt(pos))) {
                     pos++;
                 }
                 if (pos == expStart) {
@@ -309,8 +327,12 @@ public final class Json {
                 }
             }
             String text = s.subSequence(start, pos).toString();
-            if (integral && text.length() <= 18) {
-                return Long.parseLong(text);
+            if (integral && text.length() <= 20) {
+                try {
+                    return Long.parseLong(text);
+                } catch (NumberFormatException outOfLongRange) {
+                    // falls through to BigDecimal
+                }
             }
             return new BigDecimal(text);
         }

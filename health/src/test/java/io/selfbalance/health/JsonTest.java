@@ -53,9 +53,50 @@ class JsonTest {
     }
 
     @Test
+    void randomReportsAreSchemaValidAndRoundTrip() throws Exception {
+        java.util.Random random = new java.util.Random(20261125);
+        ObjectMapper jackson = new ObjectMapper();
+        for (int n = 0; n < 500; n++) {
+            List<CheckResult> checks = new java.util.ArrayList<>();
+            for (int i = random.nextInt(4); i > 0; i--) {
+                Map<String, Object> data = new java.util.LinkedHashMap<>();
+                for (int k = random.nextInt(4); k > 0; k--) {
+                    Object v = switch (random.nextInt(4)) {
+                        case 0 -> randomString(random);
+                        case 1 -> random.nextBoolean();
+                        case 2 -> random.nextLong();
+                        default -> new BigDecimal(random.nextGaussian() * 1e6).setScale(1 + random.nextInt(4), java.math.RoundingMode.HALF_UP); // scale 0 would read back as a Long
+                    };
+                    data.put(randomString(random), v);
+                }
+                checks.add(new CheckResult(randomString(random) + "x",
+                        random.nextBoolean() ? org.eclipse.microprofile.health.HealthCheckResponse.Status.UP
+                                : org.eclipse.microprofile.health.HealthCheckResponse.Status.DOWN, data));
+            }
+            HealthReport report = new HealthReport(checks.stream().allMatch(CheckResult::isUp)
+                    ? org.eclipse.microprofile.health.HealthCheckResponse.Status.UP
+                    : org.eclipse.microprofile.health.HealthCheckResponse.Status.DOWN, checks, java.util.Optional.empty());
+            String json = report.toJson();
+            HealthSchema.assertValid(json);
+            assertEquals(jackson.readTree(json), jackson.readTree(jackson.writeValueAsString(jackson.readTree(json))));
+            assertEquals(report, HealthReport.fromJson(json), json);
+        }
+    }
+
+    private static String randomString(java.util.Random random) {
+        StringBuilder b = new StringBuilder();
+        for (int i = random.nextInt(8); i > 0; i--) {
+            int kind = random.nextInt(4);
+            b.append(kind == 0 ? (char) random.nextInt(0x20) : kind == 1 ? (char) (0x20 + random.nextInt(0x60))
+                    : kind == 2 ? "\"\\/".charAt(random.nextInt(3)) : (char) (0xa0 + random.nextInt(0xd700)));
+        }
+        return b.toString();
+    }
+
+    @Test
     void readerRejectsMalformedInputNamingTheOffset() {
         for (String bad : new String[] {"", "{", "{\"a\" 1}", "[1,]", "01", "\"x", "tru", "{} x", "<html>", "{\"a\":1,}",
-                "\"\u0001\"", "1.", "-", "[" .repeat(100) + "]".repeat(100)}) {
+                "\"\u0001\"", "1.", "-", "1\u0663", "\u0663", "\"\\u00\uff41\uff41\"", "1e\u0663", "[" .repeat(100) + "]".repeat(100)}) {
             Json.JsonParseException e = assertThrows(Json.JsonParseException.class, () -> Json.parse(bad), bad);
             assertTrue(e.getMessage().startsWith("invalid JSON at offset "), e.getMessage());
         }
