@@ -350,6 +350,38 @@ class PeerProberJettyTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"epoll", "nio"})
+    void connectThatNeverCompletesIsAConnectTimeout(String transport) throws Exception {
+        // A local listener that never accepts, with its accept queue filled: Linux then drops further SYNs, so the
+        // probe's connect hangs like one to a vanished host, without sending anything off this machine.
+        ProbeSettings quickConnect = SETTINGS.withTimeouts(Duration.ofMillis(1000), SETTINGS.readTimeout());
+        List<java.nio.channels.SocketChannel> fillers = new ArrayList<>();
+        try (ServerSocket deaf = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            for (int i = 0; i < 16; i++) {
+                java.nio.channels.SocketChannel c = java.nio.channels.SocketChannel.open();
+                c.configureBlocking(false);
+                c.connect(new InetSocketAddress("127.0.0.1", deaf.getLocalPort()));
+                fillers.add(c);
+            }
+            PeerProber p = transport.equals("nio")
+                    ? new PeerProber(nioGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("test-nio", true), NioIoHandler.newFactory()), quickConnect)
+                    : PeerProber.create(quickConnect);
+            try {
+                ProbeResult r = p.probe(PeerTarget.of("deaf", "http://127.0.0.1:" + deaf.getLocalPort() + "/health"))
+                        .get(30, TimeUnit.SECONDS);
+                assertEquals(ProbeOutcome.ERROR, r.outcome(), r.toString());
+                assertEquals("connect timeout after 1000 ms", r.reason());
+            } finally {
+                close(p);
+            }
+        } finally {
+            for (java.nio.channels.SocketChannel c : fillers) {
+                c.close();
+            }
+        }
+    }
+
     @org.junit.jupiter.api.Test
     void epollIsAvailableWhereTheNativeLibraryIsShipped() {
         // The pom ships netty-transport-native-epoll for linux-x86_64 only; there it must load, or we'd silently
