@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
@@ -107,19 +108,34 @@ public class SelfbalanceLifeCycle extends ContainerLifeCycle {
     public SelfbalanceLifeCycle(Server server, ContextHandlerCollection contexts, Map<String, String> jettyProperties,
                                 Optional<Path> propertiesFile) {
         this.server = server;
-        try {
-            this.config = SelfbalanceConfigLoader.load(jettyProperties, propertiesFile);
-            this.healthSettings = healthSettings(jettyProperties);
-            this.effective = resolve(config, httpPort(jettyProperties));
-        } catch (ConfigurationException e) {
+        // every problem in one report: the mapping's, the MicroProfile Health keys', the HTTP port's, then the host's
+        List<String> problems = new ArrayList<>();
+        SelfbalanceConfig loaded = attempt(() -> SelfbalanceConfigLoader.load(jettyProperties, propertiesFile), problems);
+        HealthSettings health = attempt(() -> healthSettings(jettyProperties), problems);
+        Integer port = attempt(() -> httpPort(jettyProperties), problems);
+        EffectiveConfig resolved = loaded == null || port == null ? null : attempt(() -> resolve(loaded, port), problems);
+        if (!problems.isEmpty()) {
+            ConfigurationException e = new ConfigurationException(problems);
             // one readable log entry before start.jar prints the stack trace and exits
             LOG.error("Jetty will not start: {}", e.getMessage());
             throw e;
         }
+        this.config = loaded;
+        this.healthSettings = health;
+        this.effective = resolved;
         this.healthContext = HealthEndpointHandler.newContext(() -> evaluator);
         contexts.addHandler(healthContext);
         publish(SelfbalanceStatus.Phase.CONFIGURED);
         LOG.info("Selfbalance configured (effective values):\n{}", effective);
+    }
+
+    private static <T> T attempt(java.util.function.Supplier<T> step, List<String> problems) {
+        try {
+            return step.get();
+        } catch (ConfigurationException e) {
+            problems.addAll(e.problems());
+            return null;
+        }
     }
 
     /** Fills the run-time defaults from the host's view of the interface; logs the configuration's warnings. */

@@ -69,8 +69,12 @@ class SelfbalanceXmlProcessorTest {
         properties.remove("selfbalance.interface");
         properties.put("selfbalance.routers.main.priority", "300");
         properties.put("selfbalance.vip-lifetime", "1s");
+        properties.put("jetty.http.port", "http");
+        properties.put("mp.health.default.readiness.empty.response", "SOMETIMES");
         ConfigurationException e = assertThrows(ConfigurationException.class, () -> configuration(server, contexts, properties).configure());
-        assertEquals(3, e.problems().size(), e.getMessage());
+        assertEquals(5, e.problems().size(), e.getMessage());
+        assertTrue(e.getMessage().contains("jetty.http.port=http"), e.getMessage());
+        assertTrue(e.getMessage().contains("mp.health.default.readiness.empty.response=SOMETIMES"), e.getMessage());
         assertTrue(e.getMessage().contains("selfbalance.interface"), e.getMessage());
         assertTrue(e.getMessage().contains("selfbalance.routers.main.priority=300"), e.getMessage());
         assertTrue(e.getMessage().contains("selfbalance.vip-lifetime=1s"), e.getMessage());
