@@ -2,7 +2,10 @@ package io.selfbalance.vrrp;
 
 /**
  * Why a received packet was dropped. Constants are declared in the order the receive path checks
- * them (the order keepalived's vrrp_check_packet uses): the first failing check names the reason.
+ * them; the first failing check names the reason. The order is the one of the project's issue:
+ * length, TTL, version as keepalived 2.2 (vrrp_check_packet) does them; keepalived then checks the
+ * v2 auth type and interval before the type, and the address count before the checksum, and finds
+ * the VRID before all of these (it dispatches on it); either way each packet has one reason.
  */
 public enum DropReason {
     /** Not an IP protocol 112 packet of this router's family, or an IP header that cannot be read. */

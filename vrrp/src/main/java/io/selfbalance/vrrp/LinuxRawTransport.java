@@ -50,7 +50,12 @@ public final class LinuxRawTransport implements VrrpTransport {
                 settings.unicastPeers().isEmpty());
     }
 
-    /** The interface's first IPv4 address, or for IPv6 its link-local address. */
+    /**
+     * The interface's first IPv4 address, or for IPv6 its link-local address, as the JDK lists them.
+     * The JDK reads IPv6 addresses from {@code /proc/net/if_inet6}, i.e. in the network namespace of
+     * the process's main thread: a thread that entered another namespace with setns must pass the
+     * primary address explicitly.
+     */
     public static InetAddress primaryAddressOf(String interfaceName, IpFamily family) {
         NetworkInterface ni;
         try {

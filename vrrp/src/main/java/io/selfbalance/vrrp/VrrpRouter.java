@@ -210,6 +210,11 @@ public final class VrrpRouter {
     }
 
     private void doStop() {
+        doStop(true);
+    }
+
+    /** @param announce whether a master still has to send priority 0 (not after a finished handover) */
+    private void doStop(boolean announce) {
         if (stopped || !started) {
             stopped = true;
             completeStop();
@@ -219,7 +224,7 @@ public final class VrrpRouter {
             if (handingOver) {
                 handingOver = false;
                 notifyListener(() -> listener.handoverReleased(settings.vrid(), HandoverOutcome.STOPPED, null, loop.nanoTime()));
-            } else {
+            } else if (announce) {
                 sendAdvertisement(0);
             }
         }
@@ -413,7 +418,7 @@ public final class VrrpRouter {
         adverTimer = null;
         notifyListener(() -> listener.handoverReleased(settings.vrid(), outcome, newMaster, loop.nanoTime()));
         if (stopAfterHandover) {
-            doStop();
+            doStop(false); // priority 0 already went out and the new master is heard
             return;
         }
         if (adv != null) {

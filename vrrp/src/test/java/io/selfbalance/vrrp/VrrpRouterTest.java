@@ -371,6 +371,10 @@ class VrrpRouterTest {
                 "t=10.609375 MASTER->INITIALIZE SHUTDOWN"), a.events.events.subList(n - 3, n));
         assertEquals(VrrpState.MASTER, b.state());
         assertTrue(a.port.closed);
+        // exactly one priority-0 advert (at 10 s): none after the new master was heard
+        List<long[]> zeros = a.port.sentPriorities().stream().filter(x -> x[1] == 0).toList();
+        assertEquals(1, zeros.size());
+        assertEquals(ns("10"), zeros.get(0)[0]);
     }
 
     // ---------------------------------------------------------------- three routers, link cut
