@@ -78,9 +78,10 @@ public record StatusSnapshot(String node, String address, String networkInterfac
      * @param health UP, DOWN or UNKNOWN (rise/fall state of this node's probes of it)
      * @param weight the IPVS weight it gets now
      * @param lastProbe the latest probe outcome (UP, DOWN, ERROR) or null before any
+     * @param lastProbeLatencyMillis how long that probe took, -1 before any
      */
     public record Node(String name, String address, boolean self, String health, int weight, int configuredWeight,
-                       String reason, String lastProbe, long lastProbeMillis) {
+                       String reason, String lastProbe, long lastProbeLatencyMillis) {
     }
 
     public record Service(String service, String scheduler, List<Destination> destinations) {
@@ -150,7 +151,7 @@ public record StatusSnapshot(String node, String address, String networkInterfac
             field(b, "configuredWeight", n.configuredWeight()).append(',');
             field(b, "reason", n.reason()).append(',');
             field(b, "lastProbe", n.lastProbe()).append(',');
-            field(b, "lastProbeMillis", n.lastProbeMillis()).append('}');
+            field(b, "lastProbeLatencyMillis", n.lastProbeLatencyMillis()).append('}');
         }
         b.append("],");
         name(b, "ipvs").append('[');

@@ -1,0 +1,617 @@
+package io.selfbalance.jetty.cluster;
+
+import io.netty.channel.EventLoop;
+import io.selfbalance.config.EffectiveConfig;
+import io.selfbalance.config.IpAddresses;
+import io.selfbalance.config.IpPrefix;
+import io.selfbalance.config.ResignOn;
+import io.selfbalance.config.V3Checksum;
+import io.selfbalance.health.HealthKind;
+import io.selfbalance.health.HealthReport;
+import io.selfbalance.health.checks.DrainState;
+import io.selfbalance.health.policy.HealthObservation;
+import io.selfbalance.health.policy.PriorityPolicy;
+import io.selfbalance.health.policy.Ticker;
+import io.selfbalance.health.policy.WeightPolicy;
+import io.selfbalance.health.probe.PeerMonitor;
+import io.selfbalance.health.probe.PeerProber;
+import io.selfbalance.health.probe.PeerTarget;
+import io.selfbalance.health.probe.ProbeOutcome;
+import io.selfbalance.health.probe.ProbeSettings;
+import io.selfbalance.ipvs.Addresses;
+import io.selfbalance.ipvs.IpvsDestination;
+import io.selfbalance.ipvs.IpvsReconciler;
+import io.selfbalance.ipvs.IpvsService;
+import io.selfbalance.ipvs.IpvsTable;
+import io.selfbalance.vrrp.ChecksumMode;
+import io.selfbalance.vrrp.VrrpRouter;
+import io.selfbalance.vrrp.VrrpRouterSettings;
+import io.selfbalance.vrrp.VrrpStatus;
+import io.selfbalance.vrrp.VrrpTransport;
+import io.selfbalance.vrrp.VrrpVersion;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The cluster layer of one node: VRRP routers with their {@link RoleSwitch}es, the data plane, peer probes feeding
+ * {@link NodeWeights}, local health feeding a {@link PriorityPolicy} per router, and the published
+ * {@link StatusSnapshot}. Knows nothing of Jetty: the Jetty bean hands it the configuration, the control-plane
+ * event loop, local health and (on stop) a count of client connections.
+ *
+ * <p>Threads: every field below marked "loop" is owned by the control-plane event loop; the public methods hand
+ * their work to it and return futures. Netlink calls are short and run on the loop. No locks.
+ */
+public final class ClusterController {
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterController.class);
+    private static final int MAX_TRANSITIONS = 32;
+    /** Re-read the kernel's IPVS table every this many ticks (someone may have changed it behind our back). */
+    private static final int RESYNC_TICKS = 10;
+
+    /** Local health: evaluate one kind without blocking (completes on any thread). */
+    public interface LocalHealth {
+        CompletableFuture<HealthReport> evaluate(HealthKind kind);
+    }
+
+    /** Opens the data plane (production: {@link KernelDataPlane}); called on the loop. */
+    public interface DataPlaneFactory {
+        DataPlane open(EffectiveConfig config, Set<IpvsService.Key> owned, EventLoop loop, java.util.function.Consumer<RuntimeException> errors);
+    }
+
+    /** Makes a VRRP transport (production: raw sockets). */
+    public interface TransportFactory {
+        VrrpTransport create(VrrpRouterSettings settings);
+    }
+
+    public static final DataPlaneFactory KERNEL = (config, owned, loop, errors) ->
+            new KernelDataPlane(config.networkInterface(), owned, loop, errors);
+    public static final TransportFactory RAW_SOCKETS = io.selfbalance.vrrp.LinuxRawTransport::forSettings;
+
+    private final EffectiveConfig config;
+    private final EventLoop loop;
+    private final DataPlaneFactory dataPlaneFactory;
+    private final TransportFactory transportFactory;
+    private final LocalHealth localHealth;
+    private final DrainState drain;
+    private final AtomicReference<StatusSnapshot> status = new AtomicReference<>();
+
+    // ---- loop ----
+    private StatusSnapshot.State state = StatusSnapshot.State.NEW;
+    private String stateReason;
+    private DataPlane dataPlane;
+    private final Map<String, RoleSwitch> switches = new LinkedHashMap<>();
+    private final Map<String, VrrpRouter> routers = new LinkedHashMap<>();
+    private final Map<String, PriorityPolicy> priorities = new LinkedHashMap<>();
+    private final NodeWeights weights;
+    private PeerProber prober;
+    private PeerMonitor monitor;
+    private ScheduledFuture<?> ticker;
+    private int ticks;
+    private boolean localEvaluationRunning;
+    private final ArrayDeque<StatusSnapshot.Transition> transitions = new ArrayDeque<>();
+    private final Map<String, DataPlane.VipPlacement> placements = new LinkedHashMap<>();
+    private List<StatusSnapshot.Service> kernelTable = List.of();
+    private final Map<String, Long> counters = new LinkedHashMap<>();
+    private String lastError;
+
+    public ClusterController(EffectiveConfig config, EventLoop loop, DataPlaneFactory dataPlaneFactory,
+                             TransportFactory transportFactory, LocalHealth localHealth, DrainState drain) {
+        this.config = config;
+        this.loop = loop;
+        this.dataPlaneFactory = dataPlaneFactory;
+        this.transportFactory = transportFactory;
+        this.localHealth = localHealth;
+        this.drain = drain;
+        this.weights = new NodeWeights(config, Ticker.SYSTEM);
+        for (String c : List.of("roleSwitches", "vipRefreshes", "ipvsOperations", "ipvsReconciliations", "dataPlaneErrors",
+                "probeResults", "localEvaluations", "priorityChanges")) {
+            counters.put(c, 0L);
+        }
+        publishNow();
+    }
+
+    /** The latest snapshot; any thread. */
+    public StatusSnapshot status() {
+        return status.get();
+    }
+
+    // ------------------------------------------------------------------ start
+
+    /**
+     * Starts on the loop: data plane (IPVS first), DR sysctls, stale state removed (our VIPs off the interface, our
+     * IPVS services), VIPs on {@code lo}, VRRP routers, probes, local health. Completes when done; a node that
+     * cannot take part (no IPVS, loopback interface) completes normally in state INACTIVE with the reason logged.
+     */
+    public CompletableFuture<Void> start() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        loop.execute(() -> {
+            try {
+                doStart();
+                done.complete(null);
+            } catch (RuntimeException e) {
+                done.completeExceptionally(e);
+            }
+            publish();
+        });
+        return done;
+    }
+
+    private void doStart() {
+        if (state != StatusSnapshot.State.NEW) {
+            throw new IllegalStateException("the cluster layer was already started (state " + state + ")");
+        }
+        String refusal = refusal(config.networkInterface());
+        if (refusal != null) {
+            inactive(refusal, null);
+            return;
+        }
+        try {
+            dataPlane = dataPlaneFactory.open(config, NodeWeights.ownedServices(config), loop,
+                    e -> error("announcement", e));
+        } catch (RuntimeException e) {
+            inactive("the kernel data plane cannot be opened: " + e.getMessage(), e);
+            return;
+        }
+        try {
+            dataPlane.applyDrSysctls();
+        } catch (RuntimeException e) {
+            error("DR sysctls (arp_ignore=3, arp_announce=2)", e);
+        }
+        // stale state of an earlier run: our IPVS services (owned keys only), our VIPs on the interface
+        reconcile(List.of());
+        for (EffectiveConfig.Router r : config.routers()) {
+            RoleSwitch rs = new RoleSwitch(r, dataPlane, config.vipLifetime(), switchOwner);
+            rs.takeBackupPosition();
+            switches.put(r.name(), rs);
+        }
+        for (EffectiveConfig.Router r : config.routers()) {
+            VrrpRouterSettings s = routerSettings(r);
+            VrrpRouter router = VrrpRouter.create(s, transportFactory.create(s), loop, new TransitionRecorder(switches.get(r.name())));
+            PriorityPolicy.Settings ps = priorityPolicySettings(r);
+            if (ps != null) {
+                priorities.put(r.name(), new PriorityPolicy(ps, Ticker.SYSTEM));
+                router.setPriority(0); // out of mastership until local health rises
+            }
+            routers.put(r.name(), router);
+            router.start().whenComplete((v, e) -> {
+                if (e != null) {
+                    error("VRRP router " + r.name() + " (vrid " + r.vrid() + ") did not start", e instanceof RuntimeException re ? re : new RuntimeException(e));
+                }
+            });
+        }
+        EffectiveConfig.Health h = config.health();
+        ProbeSettings probeSettings = new ProbeSettings(h.probeTimeout(), h.probeTimeout(), 64 * 1024, h.probeInterval(), h.rise(), h.fall());
+        prober = PeerProber.create(probeSettings);
+        monitor = new PeerMonitor(prober, loop, this::onPeer);
+        List<PeerTarget> targets = new ArrayList<>();
+        for (EffectiveConfig.Node n : config.nodes()) {
+            targets.add(PeerTarget.of(n.name(), n.healthUrl().toString()));
+        }
+        monitor.setPeers(targets);
+        // every node probes every node, the backups too: a new master starts with weights that are already known
+        monitor.start();
+        long every = h.localInterval().toNanos();
+        ticker = loop.scheduleWithFixedDelay(this::tick, 0, every, TimeUnit.NANOSECONDS);
+        state = StatusSnapshot.State.ACTIVE;
+        stateReason = null;
+        LOG.info("Selfbalance cluster layer started on {} as {} ({} routers, {} nodes)", config.networkInterface(),
+                config.self().name(), routers.size(), config.nodes().size());
+    }
+
+    /** Why this node must not touch the network, or null. */
+    static String refusal(String interfaceName) {
+        try {
+            NetworkInterface nic = NetworkInterface.getByName(interfaceName);
+            if (nic != null && nic.isLoopback()) {
+                return "selfbalance.interface=" + interfaceName + " is a loopback interface: VRRP and IPVS direct routing need"
+                        + " the interface of the segment the nodes share; the cluster layer stays inactive";
+            }
+        } catch (SocketException e) {
+            return "cannot read interface " + interfaceName + ": " + e.getMessage();
+        }
+        return null;
+    }
+
+    private void inactive(String reason, RuntimeException cause) {
+        state = StatusSnapshot.State.INACTIVE;
+        stateReason = reason;
+        LOG.error("Selfbalance cluster layer inactive: {}", reason, cause);
+    }
+
+    VrrpRouterSettings routerSettings(EffectiveConfig.Router r) {
+        List<InetAddress> vips = r.vips().stream().map(IpPrefix::address).toList();
+        boolean v4 = vips.get(0) instanceof Inet4Address;
+        // IPv4: our node address is the VRRP source; IPv6: the transport uses the link-local address (RFC 5798)
+        InetAddress primary = v4 && config.address() instanceof Inet4Address ? config.address() : null;
+        return new VrrpRouterSettings(config.networkInterface(), r.vrid(), r.version() == 2 ? VrrpVersion.V2 : VrrpVersion.V3,
+                r.priority(), r.advertInterval(), r.preempt(), r.preemptDelay(), vips, r.unicastPeers(),
+                r.v3Checksum() == V3Checksum.RFC9568 ? ChecksumMode.MESSAGE_ONLY : ChecksumMode.WITH_PSEUDO_HEADER, primary);
+    }
+
+    private PriorityPolicy.Settings priorityPolicySettings(EffectiveConfig.Router r) {
+        EffectiveConfig.Health h = config.health();
+        if (h.resignOn() == ResignOn.NEVER) {
+            return null;
+        }
+        HealthKind source = h.resignOn() == ResignOn.LIVENESS ? HealthKind.LIVENESS : HealthKind.READINESS;
+        // after resigning, stay out at least a few advertisement periods, at most 5 minutes when flapping
+        Duration minHold = max(Duration.ofSeconds(5), r.advertInterval().multipliedBy(3));
+        return new PriorityPolicy.Settings(r.priority(), source, h.rise(), h.fall(), minHold, max(minHold, Duration.ofMinutes(5)));
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
+    }
+
+    // ------------------------------------------------------------------ events on the loop
+
+    /** Records transitions for status, then lets the role switch act. */
+    private final class TransitionRecorder implements io.selfbalance.vrrp.VrrpListener {
+        private final RoleSwitch target;
+
+        TransitionRecorder(RoleSwitch target) {
+            this.target = target;
+        }
+
+        @Override
+        public void stateChanged(io.selfbalance.vrrp.StateChange change) {
+            LOG.info("Selfbalance router {} (vrid {}): {} -> {} ({}{})", target.name(), change.vrid(), change.from(), change.to(),
+                    change.cause(), change.peer() == null ? "" : ", peer " + Addresses.format(change.peer()));
+            transitions.addLast(new StatusSnapshot.Transition(target.name(), change.vrid(), change.from().name(),
+                    change.to().name(), change.cause().name(), change.peer() == null ? null : Addresses.format(change.peer()),
+                    Instant.now()));
+            while (transitions.size() > MAX_TRANSITIONS) {
+                transitions.removeFirst();
+            }
+            long before = target.roleSwitches();
+            target.stateChanged(change);
+            count("roleSwitches", target.roleSwitches() - before);
+            readPlacements();
+            publish();
+        }
+
+        @Override
+        public void advertisementSent(io.selfbalance.vrrp.VrrpAdvertisement a, long atNanos) {
+            target.advertisementSent(a, atNanos);
+            count("vipRefreshes", 1);
+        }
+
+        @Override
+        public void handoverStarted(int vrid, long atNanos) {
+            LOG.info("Selfbalance router {} (vrid {}): handover started, still forwarding until the new master is heard", target.name(), vrid);
+            target.handoverStarted(vrid, atNanos);
+        }
+
+        @Override
+        public void handoverReleased(int vrid, io.selfbalance.vrrp.HandoverOutcome outcome, InetAddress newMaster, long atNanos) {
+            LOG.info("Selfbalance router {} (vrid {}): handover released ({}{})", target.name(), vrid, outcome,
+                    newMaster == null ? "" : ", new master " + Addresses.format(newMaster));
+            target.handoverReleased(vrid, outcome, newMaster, atNanos);
+        }
+
+        @Override
+        public void transportError(int vrid, Exception error) {
+            target.transportError(vrid, error);
+        }
+    }
+
+    private final RoleSwitch.Owner switchOwner = new RoleSwitch.Owner() {
+        @Override
+        public void mastershipChanged(RoleSwitch router) {
+            reconcileMasters();
+        }
+
+        @Override
+        public void dataPlaneError(String what, RuntimeException error) {
+            error(what, error);
+        }
+
+        @Override
+        public void changed() {
+            publish();
+        }
+    };
+
+    private void onPeer(PeerMonitor.PeerState peer) {
+        count("probeResults", 1);
+        if (state != StatusSnapshot.State.ACTIVE && state != StatusSnapshot.State.DRAINING) {
+            return;
+        }
+        if (weights.observe(peer.peer().id(), HealthObservation.of(peer.last()))) {
+            LOG.info("Selfbalance node {}: weight {} ({})", peer.peer().id(), weights.weight(peer.peer().id()),
+                    weights.decisions().get(peer.peer().id()).reason());
+            reconcileMasters();
+        }
+        publish();
+    }
+
+    private void tick() {
+        ticks++;
+        if (state != StatusSnapshot.State.ACTIVE && state != StatusSnapshot.State.DRAINING) {
+            return;
+        }
+        if (ticks % RESYNC_TICKS == 0) {
+            dataPlane.resync();
+        }
+        reconcileMasters(); // stale weights (no probe results) also show up here
+        evaluateLocalHealth();
+        readPlacements();
+        readKernelTable();
+        publish();
+    }
+
+    private void evaluateLocalHealth() {
+        if (priorities.isEmpty() || localEvaluationRunning) {
+            return;
+        }
+        localEvaluationRunning = true;
+        CompletableFuture<HealthReport> f = config.health().resignOn() == ResignOn.ANY
+                ? localHealth.evaluate(HealthKind.READINESS).thenCombine(localHealth.evaluate(HealthKind.LIVENESS),
+                        (ready, live) -> ready.isUp() ? live : ready)
+                : localHealth.evaluate(config.health().resignOn() == ResignOn.LIVENESS ? HealthKind.LIVENESS : HealthKind.READINESS);
+        f.whenCompleteAsync((report, failure) -> {
+            localEvaluationRunning = false;
+            count("localEvaluations", 1);
+            if (state != StatusSnapshot.State.ACTIVE) {
+                return; // draining: the stop sequence decides about mastership
+            }
+            boolean up = failure == null && report.isUp();
+            for (Map.Entry<String, PriorityPolicy> e : priorities.entrySet()) {
+                PriorityPolicy.Decision d = e.getValue().onLocalHealth(up ? org.eclipse.microprofile.health.HealthCheckResponse.Status.UP
+                        : org.eclipse.microprofile.health.HealthCheckResponse.Status.DOWN);
+                if (d.changed()) {
+                    count("priorityChanges", 1);
+                    LOG.info("Selfbalance router {}: priority {} ({})", e.getKey(), d.priority(), d.reason());
+                    routers.get(e.getKey()).setPriority(d.priority());
+                }
+            }
+        }, loop);
+    }
+
+    private void reconcileMasters() {
+        List<EffectiveConfig.Router> masterOf = switches.values().stream().filter(RoleSwitch::isMaster).map(RoleSwitch::config).toList();
+        reconcile(masterOf);
+    }
+
+    private void reconcile(List<EffectiveConfig.Router> masterOf) {
+        if (dataPlane == null) {
+            return;
+        }
+        try {
+            IpvsReconciler.Report report = dataPlane.reconcile(weights.desiredTable(masterOf));
+            if (!report.changedNothing()) {
+                count("ipvsReconciliations", 1);
+                count("ipvsOperations", report.results().size());
+                LOG.info("Selfbalance IPVS: {}", report.operations());
+                readKernelTable();
+            }
+            if (report.failed()) {
+                report.results().stream().filter(r -> r.failed()).forEach(r -> error("IPVS " + r.operation(), r.error()));
+            }
+        } catch (RuntimeException e) {
+            error("IPVS reconciliation", e);
+        }
+    }
+
+    private void readPlacements() {
+        if (dataPlane == null) {
+            return;
+        }
+        try {
+            for (EffectiveConfig.Router r : config.routers()) {
+                for (IpPrefix vip : r.vips()) {
+                    placements.put(vip.toString(), dataPlane.placement(vip.address()));
+                }
+            }
+        } catch (RuntimeException e) {
+            error("reading VIP placement", e);
+        }
+    }
+
+    private void readKernelTable() {
+        if (dataPlane == null) {
+            return;
+        }
+        try {
+            List<StatusSnapshot.Service> out = new ArrayList<>();
+            for (IpvsTable.Entry e : dataPlane.ownedTable().entries()) {
+                List<StatusSnapshot.Destination> ds = new ArrayList<>();
+                for (IpvsDestination d : e.destinations()) {
+                    long active = d.counters() == null ? 0 : d.counters().activeConnections();
+                    long inactive = d.counters() == null ? 0 : d.counters().inactiveConnections();
+                    ds.add(new StatusSnapshot.Destination(d.key().toString(), d.weight(), active, inactive));
+                }
+                out.add(new StatusSnapshot.Service(e.service().key().toString(), e.service().scheduler(), ds));
+            }
+            kernelTable = out;
+        } catch (RuntimeException e) {
+            error("reading the IPVS table", e);
+        }
+    }
+
+    private void error(String what, RuntimeException e) {
+        count("dataPlaneErrors", 1);
+        lastError = what + ": " + e.getMessage();
+        LOG.warn("Selfbalance: {} failed: {}", what, e.toString());
+    }
+
+    private void count(String counter, long n) {
+        counters.merge(counter, n, Long::sum);
+    }
+
+    // ------------------------------------------------------------------ stop
+
+    /**
+     * Graceful stop: readiness DOWN (the drain check asks for weight 0, so the master, maybe this node, stops sending
+     * new connections here); wait until {@code clientConnections} reaches 0 or {@code drainTime} passes (at least one
+     * probe period, so the master sees the drain); a master hands over make-before-break; then every VIP and IPVS
+     * service of ours is removed and the sysctls restored. Completes when all is done; call from any thread but the
+     * loop.
+     */
+    public CompletableFuture<Void> stopGracefully(Duration drainTime, IntSupplier clientConnections) {
+        CompletableFuture<Void> drained = new CompletableFuture<>();
+        loop.execute(() -> {
+            if (state != StatusSnapshot.State.ACTIVE) {
+                drained.complete(null);
+                return;
+            }
+            state = StatusSnapshot.State.DRAINING;
+            stateReason = "stopping: readiness DOWN, weight 0, waiting up to " + drainTime.toMillis() + " ms for connections";
+            LOG.info("Selfbalance: {}", stateReason);
+            drain.startDraining("the server is stopping");
+            // this node's own weight goes to 0 at once, without waiting for its next probe result
+            weights.observe(config.self().name(), new HealthObservation(ProbeOutcome.DOWN, OptionalLong.of(0), "draining"));
+            reconcileMasters();
+            publish();
+            long start = System.nanoTime();
+            long seen = Math.min(drainTime.toNanos(), config.health().probeInterval().plus(config.health().probeTimeout()).toNanos());
+            pollDrained(drained, start, seen, drainTime.toNanos(), clientConnections);
+        });
+        return drained.thenCompose(v -> stopRouters(true)).thenCompose(v -> cleanUp());
+    }
+
+    private void pollDrained(CompletableFuture<Void> drained, long start, long minimum, long limit, IntSupplier connections) {
+        long elapsed = System.nanoTime() - start;
+        int open;
+        try {
+            open = connections.getAsInt();
+        } catch (RuntimeException e) {
+            open = 0;
+        }
+        if (elapsed >= limit || (elapsed >= minimum && open == 0)) {
+            LOG.info("Selfbalance: drained after {} ms ({} client connections open)", elapsed / 1_000_000, open);
+            drained.complete(null);
+            return;
+        }
+        loop.schedule(() -> pollDrained(drained, start, minimum, limit, connections), 100, TimeUnit.MILLISECONDS);
+    }
+
+    /** Stops at once (no drain): routers stop (a master sends priority 0), state removed. */
+    public CompletableFuture<Void> stop() {
+        return stopRouters(false).thenCompose(v -> cleanUp());
+    }
+
+    private CompletableFuture<Void> stopRouters(boolean graceful) {
+        CompletableFuture<Void> all = new CompletableFuture<>();
+        loop.execute(() -> {
+            List<CompletableFuture<Void>> fs = new ArrayList<>();
+            long limitMillis = 2000;
+            for (Map.Entry<String, VrrpRouter> e : routers.entrySet()) {
+                VrrpRouter r = e.getValue();
+                fs.add(graceful ? r.stopGracefully() : r.stop());
+                long intervalMillis = r.settings().advertInterval().toMillis();
+                limitMillis = Math.max(limitMillis, 4 * intervalMillis + 1000);
+            }
+            long limit = limitMillis;
+            CompletableFuture.allOf(fs.toArray(CompletableFuture[]::new))
+                    .orTimeout(limit, TimeUnit.MILLISECONDS)
+                    .whenCompleteAsync((v, e) -> {
+                        if (e != null) {
+                            LOG.warn("Selfbalance: routers did not hand over within {} ms; stopping them now", limit);
+                            routers.values().forEach(VrrpRouter::stop);
+                        }
+                        all.complete(null);
+                    }, loop);
+        });
+        return all;
+    }
+
+    private CompletableFuture<Void> cleanUp() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        loop.execute(() -> {
+            try {
+                if (ticker != null) {
+                    ticker.cancel(false);
+                    ticker = null;
+                }
+                if (monitor != null) {
+                    monitor.close();
+                }
+                if (dataPlane != null) {
+                    // a stop never leaves our IPVS services or a VIP behind: services first, then the addresses
+                    reconcile(List.of());
+                    switches.values().forEach(RoleSwitch::removeAll);
+                    try {
+                        dataPlane.restoreSysctls();
+                    } catch (RuntimeException e) {
+                        error("restoring the ARP sysctls", e);
+                    }
+                    readPlacements();
+                    readKernelTable();
+                    dataPlane.close();
+                    dataPlane = null;
+                }
+                if (prober != null) {
+                    prober.close();
+                    prober = null;
+                }
+                stateReason = state == StatusSnapshot.State.INACTIVE ? "was inactive: " + stateReason : null;
+                state = StatusSnapshot.State.STOPPED;
+                LOG.info("Selfbalance cluster layer stopped: no VIP and no IPVS service of ours left");
+            } catch (RuntimeException e) {
+                error("clean-up on stop", e);
+            } finally {
+                publish();
+                done.complete(null);
+            }
+        });
+        return done;
+    }
+
+    // ------------------------------------------------------------------ status
+
+    private void publish() {
+        publishNow();
+    }
+
+    private void publishNow() {
+        List<StatusSnapshot.Router> rs = new ArrayList<>();
+        for (EffectiveConfig.Router r : config.routers()) {
+            VrrpRouter router = routers.get(r.name());
+            RoleSwitch sw = switches.get(r.name());
+            VrrpStatus s = router == null ? null : router.status();
+            PriorityPolicy p = priorities.get(r.name());
+            List<StatusSnapshot.Vip> vips = new ArrayList<>();
+            for (IpPrefix vip : r.vips()) {
+                DataPlane.VipPlacement pl = placements.get(vip.toString());
+                vips.add(new StatusSnapshot.Vip(vip.toString(), pl == null ? "unknown" : pl.where(), pl == null ? 0 : pl.validSeconds()));
+            }
+            rs.add(new StatusSnapshot.Router(r.name(), r.vrid(), s == null ? "INITIALIZE" : s.state().name(),
+                    s != null && s.handingOver(), s == null ? 0 : s.priority(), r.priority(),
+                    s == null || s.masterAddress() == null ? null : Addresses.format(s.masterAddress()),
+                    s == null ? -1 : s.masterPriority(), s == null || s.lastCause() == null ? null : s.lastCause().name(),
+                    p == null ? (config.health().resignOn() == ResignOn.NEVER ? "resign-on never: configured priority" : null) : p.current().reason(),
+                    vips, s == null ? 0 : s.advertisementsSent(), s == null ? 0 : s.advertisementsReceived(),
+                    sw == null ? 0 : sw.vipRefreshes()));
+        }
+        Map<String, WeightPolicy.Decision> decisions = weights.decisions();
+        Map<String, PeerMonitor.PeerState> probes = monitor == null ? Map.of() : monitor.snapshot();
+        List<StatusSnapshot.Node> ns = new ArrayList<>();
+        for (EffectiveConfig.Node n : config.nodes()) {
+            WeightPolicy.Decision d = decisions.get(n.name());
+            PeerMonitor.PeerState ps = probes.get(n.name());
+            ns.add(new StatusSnapshot.Node(n.name(), IpAddresses.format(n.address()), n.self(), d.state().name(), d.weight(),
+                    d.configuredWeight(), d.reason(), ps == null ? null : ps.last().outcome().name(),
+                    ps == null ? -1 : ps.last().latency().toMillis()));
+        }
+        status.set(new StatusSnapshot(config.self().name(), IpAddresses.format(config.address()), config.networkInterface(),
+                state, stateReason, Instant.now(), rs, ns, kernelTable, List.copyOf(transitions), counters, lastError));
+    }
+}

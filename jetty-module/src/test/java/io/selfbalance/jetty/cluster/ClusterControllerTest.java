@@ -1,0 +1,179 @@
+package io.selfbalance.jetty.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.net.httpserver.HttpServer;
+import io.netty.channel.DefaultEventLoop;
+import io.selfbalance.config.EffectiveConfig;
+import io.selfbalance.config.IpPrefix;
+import io.selfbalance.config.V3Checksum;
+import io.selfbalance.health.HealthEvaluator;
+import io.selfbalance.health.HealthKind;
+import io.selfbalance.health.HealthRegistry;
+import io.selfbalance.health.HealthReport;
+import io.selfbalance.health.HealthSettings;
+import io.selfbalance.health.Json;
+import io.selfbalance.health.SelfbalanceResponseProvider;
+import io.selfbalance.health.checks.DrainState;
+import io.selfbalance.vrrp.VrrpTransport;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The controller on a real event loop with real health (registry, evaluator, drain check, HTTP probe of a real
+ * server), a VRRP transport that reaches no peer and a recording data plane: the start, take-over, drain and stop
+ * sequences in order. The kernel side is tested for real in {@link ClusterControllerUmlTest}.
+ */
+class ClusterControllerTest {
+
+    private final DefaultEventLoop loop = new DefaultEventLoop();
+    private final RecordingDataPlane plane = new RecordingDataPlane();
+    private final List<byte[]> sent = new CopyOnWriteArrayList<>();
+    private HttpServer http;
+    private HealthEvaluator evaluator;
+
+    @AfterEach
+    void close() throws Exception {
+        if (http != null) {
+            http.stop(0);
+        }
+        if (evaluator != null) {
+            evaluator.close();
+        }
+        loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5000);
+    }
+
+    private final VrrpTransport lonelyTransport = new VrrpTransport() {
+        @Override
+        public void start(java.util.function.Consumer<io.selfbalance.vrrp.ReceivedDatagram> receiver, java.util.function.Consumer<Exception> errors) {
+        }
+
+        @Override
+        public void send(byte[] message, InetAddress destination) {
+            sent.add(message);
+        }
+
+        @Override
+        public InetAddress sourceAddress() {
+            return RoleSwitchTest.ip("192.168.77.11");
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+
+    @Test
+    void singleNodeBecomesMasterProgramsItselfDrainsAndLeavesNothing() throws Exception {
+        SelfbalanceResponseProvider.install();
+        HealthRegistry registry = new HealthRegistry();
+        DrainState drain = new DrainState();
+        registry.register(HealthRegistry.SELFBALANCE_OWNER, HealthKind.READINESS, drain);
+        registry.applicationsDeployed();
+        evaluator = new HealthEvaluator(registry, HealthSettings.defaults());
+        http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 10);
+        http.createContext("/health/ready", ex -> {
+            HealthReport r = evaluator.evaluate(HealthKind.READINESS);
+            byte[] b = r.toJson().getBytes(StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(r.httpStatus(), b.length);
+            ex.getResponseBody().write(b);
+            ex.close();
+        });
+        http.start();
+        int port = http.getAddress().getPort();
+
+        EffectiveConfig.Router router = new EffectiveConfig.Router("main", 51, List.of(IpPrefix.parse("192.168.77.254/24")), 150, 3,
+                Duration.ofMillis(100), true, Duration.ZERO, List.of(), V3Checksum.RFC5798, 2, Duration.ofMillis(10), Duration.ZERO);
+        EffectiveConfig cfg = new EffectiveConfig("eth0", RoleSwitchTest.ip("192.168.77.11"), List.of(router),
+                List.of(new EffectiveConfig.Service("http", io.selfbalance.config.ServiceProtocol.TCP, 8080, "wrr", io.selfbalance.config.Forwarding.DR)),
+                List.of(new EffectiveConfig.Node("n1", RoleSwitchTest.ip("192.168.77.11"), 3, URI.create("http://127.0.0.1:" + port + "/health/ready"), true)),
+                new EffectiveConfig.Health(Duration.ofMillis(100), Duration.ofMillis(500), 2, 2, Duration.ofMillis(50), io.selfbalance.config.ResignOn.READINESS),
+                Duration.ofSeconds(2), Duration.ofSeconds(30), new EffectiveConfig.Status(true, "/selfbalance/status", true));
+
+        List<String> calls = plane.calls;
+        ClusterController c = new ClusterController(cfg, loop, (config, owned, l, errors) -> {
+            calls.add("open " + owned);
+            return plane;
+        }, s -> lonelyTransport, evaluator::evaluateAsync, drain);
+        assertEquals(StatusSnapshot.State.NEW, c.status().state());
+        c.start().get(10, TimeUnit.SECONDS);
+        await(() -> "MASTER".equals(c.status().roleOf("main")) && c.status().nodes().get(0).weight() == 3, c);
+        List<String> start = onLoop(() -> List.copyOf(calls));
+        assertEquals(List.of("open [TCP 192.168.77.254:8080]", "sysctls on", "vip off if 192.168.77.254", "vip on lo 192.168.77.254"),
+                start.subList(0, 4), "stale state first, then the backup position: " + start);
+        int master = start.indexOf("vip on if 192.168.77.254/24 30s");
+        assertTrue(master > 4 && start.get(master - 1).equals("vip off lo 192.168.77.254"), start.toString());
+        assertTrue(start.get(master + 1).startsWith("announce 192.168.77.254"), start.toString());
+        assertTrue(start.stream().anyMatch(s -> s.contains("add service TCP 192.168.77.254:8080 wrr")), start.toString());
+        StatusSnapshot s = c.status();
+        assertEquals("interface", s.routers().get(0).vips().get(0).on());
+        assertEquals(1, s.ipvs().size());
+        assertEquals(3, s.ipvs().get(0).destinations().get(0).weight(), s.toJson());
+        assertEquals("MASTER", s.transitions().get(s.transitions().size() - 1).to());
+        // the JSON parses and carries the role and weight
+        @SuppressWarnings("unchecked")
+        Map<String, Object> json = (Map<String, Object>) Json.parse(s.toJson());
+        assertEquals("ACTIVE", json.get("state"));
+        assertTrue(s.toJson().contains("\"role\":\"MASTER\""), s.toJson());
+        long refreshesBefore = s.routers().get(0).vipRefreshes();
+        Thread.sleep(350);
+        assertTrue(c.status().routers().get(0).vipRefreshes() > refreshesBefore, "the lifetime is renewed with the adverts");
+
+        onLoop(() -> {
+            calls.clear();
+            return null;
+        });
+        long t0 = System.nanoTime();
+        c.stopGracefully(Duration.ofMillis(300), () -> 0).get(15, TimeUnit.SECONDS);
+        long tookMs = (System.nanoTime() - t0) / 1_000_000;
+        List<String> stop = onLoop(() -> List.copyOf(calls));
+        assertTrue(drain.isDraining());
+        // weight 0 first (still master, still forwarding), then the handover releases IPVS, then the VIP
+        int weight0 = indexOf(stop, "edit destination 192.168.77.11:8080 DIRECT_ROUTE weight 0");
+        int ipvsGone = indexOf(stop, "delete service TCP 192.168.77.254:8080");
+        int vipOff = stop.indexOf("vip off if 192.168.77.254");
+        assertTrue(weight0 >= 0 && weight0 < ipvsGone && ipvsGone < vipOff, stop.toString());
+        assertTrue(stop.indexOf("sysctls restored") > vipOff && stop.get(stop.size() - 1).equals("closed"), stop.toString());
+        assertTrue(plane.onInterface.isEmpty() && plane.onLoopback.isEmpty() && plane.table.entries().isEmpty(), stop.toString());
+        assertEquals(StatusSnapshot.State.STOPPED, c.status().state());
+        assertTrue(tookMs >= 300, "waited at least the drain's first probe period: " + tookMs);
+        assertEquals("SHUTDOWN", c.status().transitions().get(c.status().transitions().size() - 1).cause());
+    }
+
+    private static int indexOf(List<String> calls, String part) {
+        for (int i = 0; i < calls.size(); i++) {
+            if (calls.get(i).contains(part)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private <T> T onLoop(java.util.concurrent.Callable<T> task) throws Exception {
+        return loop.submit(task).get(5, TimeUnit.SECONDS);
+    }
+
+    private static void await(BooleanSupplier condition, ClusterController c) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() < end) {
+            if (condition.getAsBoolean()) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("condition not met within 20 s; status: " + c.status().toJson());
+    }
+}
