@@ -1,7 +1,6 @@
 package io.selfbalance.lab;
 
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
@@ -133,7 +132,6 @@ final class ClientProcess implements AutoCloseable {
                 + (process.isAlive() ? "" : " (it exited with " + process.exitValue() + ")"));
     }
 
-    /** Successes counted since {@code name} was marked, summing the ticks is not exact; use a window. */
     @Override
     public void close() {
         try {
@@ -153,9 +151,5 @@ final class ClientProcess implements AutoCloseable {
 
     Fields done() {
         return done;
-    }
-
-    static File devNull() {
-        return new File("/dev/null");
     }
 }

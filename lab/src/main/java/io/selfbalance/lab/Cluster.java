@@ -128,11 +128,15 @@ final class Cluster {
      */
     Path startScript(String node) {
         List<String> dry = JettyBases.command(base(node));
-        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", node));
+        // The demo webapp names itself after the host name (its selfbalance.demo.node property would be an
+        // unknown selfbalance.* key to the module's strict configuration): each node gets its own UTS
+        // namespace with host name = node name (HOSTNAME covers a host name that does not resolve).
+        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", node, "unshare", "--uts", "/bin/sh", "-c",
+                "hostname " + node + " && HOSTNAME=" + node + " && export HOSTNAME && exec \"$@\"", "node-" + node));
         cmd.add(dry.get(0));
         // small heaps and a quick JIT: three JVMs share one CPU inside user-mode-linux
         cmd.addAll(List.of("-Xms48m", "-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData",
-                "-Xss512k", "-Dselfbalance.demo.node=" + node));
+                "-Xss512k"));
         cmd.addAll(dry.subList(1, dry.size()));
         StringBuilder sb = new StringBuilder("#!/bin/bash\n# starts lab node " + node + " in its network namespace\n")
                 .append("cd ").append(base(node)).append(" || exit 1\n")
@@ -260,7 +264,7 @@ final class Cluster {
 
     private final Map<String, NsWatch> watches = new LinkedHashMap<>();
     private final java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
-            .connectTimeout(java.time.Duration.ofMillis(1000)).build();
+            .connectTimeout(java.time.Duration.ofMillis(2000)).build();
 
     /** Starts watching every node's namespace (after {@link #createTopology}). */
     void watch() {
@@ -333,7 +337,7 @@ final class Cluster {
     int httpStatus(String url) {
         try {
             java.net.http.HttpRequest req = java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
-                    .timeout(java.time.Duration.ofMillis(1500)).GET().build();
+                    .timeout(java.time.Duration.ofMillis(3000)).GET().build();
             return http.send(req, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (IOException e) {
             return 0;

@@ -263,7 +263,7 @@ public final class Lab {
         for (int i = 0; i < s.nodes(); i++) {
             String n = s.name(i);
             String url = "http://" + s.address(i) + ":" + s.port() + "/api/whoami";
-            long ms = waitFor(() -> cluster.httpStatus(url) == 200 || !cluster.running(n), 240_000, 500);
+            long ms = waitFor(() -> cluster.httpStatus(url) == 200 || !cluster.running(n), 600_000, 500);
             boolean ok = ms >= 0 && cluster.running(n);
             check("start: " + n + " serves /api/whoami on its own address", ok,
                     ok ? "after " + (System.currentTimeMillis() - t0) + " ms" : "not serving; log tail:\n" + cluster.logTail(n, 25));
@@ -272,7 +272,7 @@ public final class Lab {
             }
         }
         client = new ClientProcess(s, work.resolve("client.log"));
-        long stable = waitFor(this::stable, 120_000, 500);
+        long stable = waitFor(this::stable, 180_000, 500);
         Cluster.Snapshot snap = cluster.snapshot();
         check("start: exactly one master, every node in its IPVS table with weight > 0, all ready", stable >= 0,
                 describe(snap));
