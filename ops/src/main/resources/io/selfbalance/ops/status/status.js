@@ -118,7 +118,7 @@
       var bar = el('span', 'bar' + (n.weight === 0 ? ' zero' : ''));
       var fill = el('span');
       var max = n.configuredWeight > 0 ? n.configuredWeight : 1;
-      fill.style.width = (n.weight === 0 ? 100 : Math.min(100, Math.round(100 * n.weight / max))) + '%';
+      fill.style.width = Math.min(100, Math.round(100 * n.weight / max)) + '%';   // 0: an empty, red track
       bar.appendChild(fill);
       w.appendChild(bar);
       w.appendChild(el('span', 'weight-value', n.weight + ' / ' + n.configuredWeight));
