@@ -17,6 +17,6 @@ class IpvsKernelTest {
                 set -e
                 ip link add va type veth peer name vb
                 ip link set va up && ip link set vb up
-                """ + UmlKernel.javaCommand(IpvsKernelChecks.class) + "\n", Duration.ofMinutes(6), 80);
+                """ + UmlKernel.javaCommand(IpvsKernelChecks.class) + "\n", Duration.ofMinutes(10), 86);
     }
 }

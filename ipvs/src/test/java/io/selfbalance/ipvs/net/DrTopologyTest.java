@@ -68,6 +68,6 @@ class DrTopologyTest {
 
     @Test
     void seedTopologyConfiguredByOurCodeServesFromAllThreeNodes() {
-        UmlChecks.run(SCRIPT.formatted(UmlKernel.javaCommand(DrTopologyNodes.class)), Duration.ofMinutes(5), 12);
+        UmlChecks.run(SCRIPT.formatted(UmlKernel.javaCommand(DrTopologyNodes.class)), Duration.ofMinutes(10), 11);
     }
 }
