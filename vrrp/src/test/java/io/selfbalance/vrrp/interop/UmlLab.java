@@ -1,0 +1,114 @@
+package io.selfbalance.vrrp.interop;
+
+import io.selfbalance.testkit.UmlKernel;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Shared bash helpers for the namespace tests inside user-mode-linux, and host-side tshark. */
+final class UmlLab {
+    private UmlLab() {}
+
+    /** A fresh host directory under /tmp (visible inside UML through hostfs) for pcaps and logs. */
+    static Path workDir(String prefix) {
+        try {
+            return Files.createTempDirectory(Path.of("/tmp"), prefix);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Bash prelude: {@code $W} work dir, {@code $JAVA} the node main, a bridge br0 (snooping off),
+     * helpers mkns / launch_lab / jcmd / start_ka / wait_for / state_is / has_vip / no_vip.
+     */
+    static String prelude(Path work) {
+        return """
+                set -u
+                W=%s
+                export JAVA_TOOL_OPTIONS="-Xmx48m -Xss512k"
+                cat > $W/node.sh <<'EON'
+                #!/bin/sh
+                exec %s "$@"
+                EON
+                chmod +x $W/node.sh; JAVA=$W/node.sh
+                # polls every 0.2 s: inside UML every fork is expensive and the routers share the one CPU
+                now_ms() { echo $(( $(date +%%s%%N) / 1000000 )); }
+                wait_for() { local end=$(( $(now_ms) + $1 * 1000 )); shift
+                  while ! "$@" >/dev/null 2>&1; do [ $(now_ms) -ge $end ] && return 1; sleep 0.2; done; return 0; }
+                ip link add br0 type bridge mcast_snooping 0; ip link set br0 up
+                mkns() { # name ipv4 ipv6 mac
+                  ip netns add $1
+                  ip link add v$1 type veth peer name eth0 netns $1
+                  ip link set v$1 master br0 up
+                  ip -n $1 link set eth0 address $4
+                  ip netns exec $1 sysctl -qw net.ipv6.conf.eth0.accept_dad=0
+                  ip -n $1 link set lo up; ip -n $1 link set eth0 up
+                  ip -n $1 addr add $2/24 dev eth0; ip -n $1 addr add $3/64 dev eth0 nodad; }
+                state_is() { [ "$(cat $W/$1.state 2>/dev/null)" = "$2" ]; }
+                has_vip() { ip -n $1 addr show dev eth0 | grep -q " $2/"; }
+                no_vip() { ! has_vip "$@"; }
+                launch_lab() { # one JVM hosting every router of this boot (see VrrpNodeMain)
+                  rm -f /run/lab.in; mkfifo /run/lab.in
+                  $JAVA dir=$W < /run/lab.in > $W/lab.log 2>&1 &
+                  exec 3>/run/lab.in
+                  wait_for 240 grep -q "^lab .* READY" $W/lab.log || echo "RESULT lab.ready no"; }
+                done_count() { grep -c "^lab .* DONE " $W/lab.log; }
+                count_above() { [ $(done_count) -gt $1 ]; }
+                jcmd() { # sends a command to the lab JVM and waits for its DONE line
+                  local n0=$(done_count); echo "$*" >&3
+                  wait_for 240 count_above $n0 || echo "RESULT lab.timeout $*"; }
+                jlog() { grep "^$1 " $W/lab.log; }
+                ts_of() { jlog $1 | grep "$2" | tail -1 | cut -d' ' -f2; }
+                KA=
+                start_ka() { # priority version interval vip/len
+                  cat > /run/ka.conf <<EOC
+                global_defs { router_id ka }
+                vrrp_instance VI_1 {
+                  state BACKUP
+                  interface eth0
+                  virtual_router_id 51
+                  priority $1
+                  advert_int $3
+                  version $2
+                  virtual_ipaddress {
+                    $4
+                  }
+                }
+                EOC
+                  ip netns exec k keepalived -n -l -D -f /run/ka.conf -p /run/ka.pid -r /run/vrrp.pid >> $W/ka.log 2>&1 &
+                  KA=$!; }
+                stop_ka() { kill -TERM $KA; wait $KA; KA=; }
+                """.formatted(UmlKernel.quote(work.toString()), UmlKernel.javaCommand(VrrpNodeMain.class));
+    }
+
+    /** tshark's view of every VRRP packet in {@code pcap}: "time|ip.src|ipv6.src|ip.ttl|ipv6.hlim|prio|checksum status|expert". */
+    static List<String> tshark(Path pcap) {
+        try {
+            Process p = new ProcessBuilder("tshark", "-r", pcap.toString(), "-Y", "vrrp", "-T", "fields", "-E", "separator=|",
+                    "-e", "frame.time_epoch", "-e", "ip.src", "-e", "ipv6.src", "-e", "ip.ttl", "-e", "ipv6.hlim", "-e", "vrrp.prio",
+                    "-e", "vrrp.checksum.status", "-e", "_ws.expert.message")
+                    .redirectErrorStream(false).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            String out = new String(p.getInputStream().readAllBytes());
+            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new AssertionError("tshark failed on " + pcap + " (exit " + p.exitValue() + ")");
+            }
+            List<String> lines = new ArrayList<>();
+            for (String l : out.split("\n")) {
+                if (!l.isBlank()) {
+                    lines.add(l.trim());
+                }
+            }
+            return lines;
+        } catch (IOException e) {
+            throw new UncheckedIOException("tshark is needed to check our packets (apt-get install tshark)", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+}
