@@ -124,3 +124,26 @@ jetty.webapp.addProtectedClasses+=,org.eclipse.microprofile.health.
 # selfbalance.status.path=/selfbalance/status
 ## Answer only requests from a loopback address.
 # selfbalance.status.local-only=true
+
+## --- notify hooks (keepalived compatible; default: none) ---------------------------------------
+## Each value: the program's absolute path, then its arguments, comma-separated ("\," for a comma inside
+## an argument); run directly, never through a shell. master/backup/fault/stop run when a router enters
+## that state (stop: the router stopped); notify runs on every change with
+## "INSTANCE <router> <MASTER|BACKUP|FAULT|STOP> <priority>" appended.
+# selfbalance.notify.master=/etc/selfbalance/notify.sh,master
+# selfbalance.notify.backup=/etc/selfbalance/notify.sh,backup
+# selfbalance.notify.fault=/etc/selfbalance/notify.sh,fault
+# selfbalance.notify.stop=/etc/selfbalance/notify.sh,stop
+# selfbalance.notify.notify=/usr/local/bin/keepalived-state-file
+## Time limit of one run (then SIGTERM, SIGKILL 1s later): more than 0s, at most 1h.
+# selfbalance.notify.timeout=10s
+## State changes that may wait for their hooks, 1..10000; more are dropped (WARN).
+# selfbalance.notify.queue-capacity=64
+
+## --- Prometheus metrics endpoint ---------------------------------------------------------------
+## Whether Jetty serves the metrics.
+# selfbalance.metrics.enabled=true
+## Its URL path; not selfbalance.status.path nor <selfbalance.status.path>.html.
+# selfbalance.metrics.path=/selfbalance/metrics
+## Answer only requests from a loopback address (false: for a Prometheus server on another host).
+# selfbalance.metrics.local-only=true

@@ -5,8 +5,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
@@ -76,7 +78,57 @@ final class CrossFieldRules {
                     "must be at most selfbalance.health.probe-interval (" + DurationConverter.format(health.probeInterval()) + ")",
                     Set.of(key, "selfbalance.health.probe-interval")));
         }
+
+        checkNotifyHooks(config.notifyHooks(), raw, problems);
+        checkMetricsPath(config, raw, problems);
         return problems;
+    }
+
+    /**
+     * A hook is executed directly (no shell, no PATH lookup), so its first element must be an absolute path,
+     * and no element can hold a NUL (the C strings of execve end there). One key each, but a whole-list rule.
+     */
+    private static void checkNotifyHooks(SelfbalanceConfig.Notify notify, SelfbalanceConfigLoader.RawValues raw,
+                                         List<Problem> problems) {
+        Map<String, Optional<List<String>>> hooks = new LinkedHashMap<>();
+        hooks.put("master", notify.master());
+        hooks.put("backup", notify.backup());
+        hooks.put("fault", notify.fault());
+        hooks.put("stop", notify.stop());
+        hooks.put("notify", notify.everyChange());
+        hooks.forEach((hook, argv) -> argv.filter(a -> !a.isEmpty()).ifPresent(elements -> {
+            String key = "selfbalance.notify." + hook;
+            String shown = raw.valueOrDefault(key).replace("\0", "\\0");
+            for (int i = 0; i < elements.size(); i++) {
+                if (elements.get(i).indexOf('\0') >= 0) {
+                    problems.add(Problem.of(key, shown,
+                            "element " + (i + 1) + " contains a NUL character, which no program argument can hold"));
+                    return;
+                }
+            }
+            String program = elements.get(0);
+            if (!program.startsWith("/")) {
+                problems.add(Problem.of(key, shown, "'" + program + "' is not an absolute path; the first element must be the"
+                        + " program's absolute path (it is run directly, not through a shell or PATH), then its arguments,"
+                        + " e.g. /usr/local/bin/notify.sh,master"));
+            }
+        }));
+    }
+
+    /** The metrics must not shadow the status JSON or the status page Jetty serves beside it. */
+    private static void checkMetricsPath(SelfbalanceConfig config, SelfbalanceConfigLoader.RawValues raw, List<Problem> problems) {
+        String key = "selfbalance.metrics.path";
+        String metricsPath = config.metrics().path();
+        String statusPath = config.status().path();
+        if (metricsPath.equals(statusPath)) {
+            problems.add(new Problem(key, raw.valueOrDefault(key),
+                    "must differ from selfbalance.status.path (" + statusPath + "), where the status JSON is served",
+                    Set.of(key, "selfbalance.status.path")));
+        } else if (metricsPath.equals(statusPath + ".html")) {
+            problems.add(new Problem(key, raw.valueOrDefault(key),
+                    "must differ from " + statusPath + ".html, where the status page (selfbalance.status.path + .html) is served",
+                    Set.of(key, "selfbalance.status.path")));
+        }
     }
 
     private static void checkRouter(String name, SelfbalanceConfig.Router router, SelfbalanceConfig config,

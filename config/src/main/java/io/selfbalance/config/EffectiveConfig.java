@@ -26,9 +26,12 @@ import java.util.stream.Collectors;
  * @param drainTime        {@code selfbalance.drain-time}
  * @param vipLifetime      {@code selfbalance.vip-lifetime}
  * @param status           {@code selfbalance.status.*}
+ * @param notifyHooks      {@code selfbalance.notify.*}
+ * @param metrics          {@code selfbalance.metrics.*}
  */
 public record EffectiveConfig(String networkInterface, InetAddress address, List<Router> routers, List<Service> services,
-                              List<Node> nodes, Health health, Duration drainTime, Duration vipLifetime, Status status) {
+                              List<Node> nodes, Health health, Duration drainTime, Duration vipLifetime, Status status,
+                              Notify notifyHooks, Metrics metrics) {
 
     /** The name of the service used when no {@code selfbalance.services.*} key is set. */
     public static final String DEFAULT_SERVICE_NAME = "http";
@@ -37,6 +40,18 @@ public record EffectiveConfig(String networkInterface, InetAddress address, List
         routers = List.copyOf(routers);
         services = List.copyOf(services);
         nodes = List.copyOf(nodes);
+        Objects.requireNonNull(notifyHooks, "notifyHooks");
+        Objects.requireNonNull(metrics, "metrics");
+    }
+
+    /**
+     * Without the observability settings, for callers that build one by hand: no notify hooks
+     * ({@link Notify#NONE}) and the default metrics endpoint ({@link Metrics#DEFAULT}).
+     */
+    public EffectiveConfig(String networkInterface, InetAddress address, List<Router> routers, List<Service> services,
+                           List<Node> nodes, Health health, Duration drainTime, Duration vipLifetime, Status status) {
+        this(networkInterface, address, routers, services, nodes, health, drainTime, vipLifetime, status,
+                Notify.NONE, Metrics.DEFAULT);
     }
 
     /** One virtual router; {@code unicastPeers} empty means multicast. */
@@ -69,6 +84,57 @@ public record EffectiveConfig(String networkInterface, InetAddress address, List
 
     /** Status endpoint settings. */
     public record Status(boolean enabled, String path, boolean localOnly) {
+    }
+
+    /**
+     * Notify hooks: per hook the argument vector (absolute program path, then its arguments), empty when that
+     * hook is not configured. Plain lists so that this module does not depend on ops; the composition turns
+     * {@link #commandsByKey()} into ops' settings by each hook's configuration key.
+     *
+     * @param master        {@code selfbalance.notify.master}
+     * @param backup        {@code selfbalance.notify.backup}
+     * @param fault         {@code selfbalance.notify.fault}
+     * @param stop          {@code selfbalance.notify.stop}
+     * @param everyChange   {@code selfbalance.notify.notify} (run on every change, keepalived's {@code notify})
+     * @param timeout       {@code selfbalance.notify.timeout}
+     * @param queueCapacity {@code selfbalance.notify.queue-capacity}
+     */
+    public record Notify(List<String> master, List<String> backup, List<String> fault, List<String> stop,
+                         List<String> everyChange, Duration timeout, int queueCapacity) {
+
+        /** No hook configured, default limits ({@code 10s}, {@code 64}). */
+        public static final Notify NONE = new Notify(List.of(), List.of(), List.of(), List.of(), List.of(),
+                Duration.ofSeconds(10), 64);
+
+        public Notify {
+            master = List.copyOf(master);
+            backup = List.copyOf(backup);
+            fault = List.copyOf(fault);
+            stop = List.copyOf(stop);
+            everyChange = List.copyOf(everyChange);
+            Objects.requireNonNull(timeout, "timeout");
+        }
+
+        /**
+         * Every hook by its configuration key ({@code selfbalance.notify.master}, {@code .backup}, {@code .fault},
+         * {@code .stop}, {@code .notify}, in that order), each mapped to its argument vector, empty when not configured.
+         */
+        public Map<String, List<String>> commandsByKey() {
+            Map<String, List<String>> out = new java.util.LinkedHashMap<>();
+            out.put("selfbalance.notify.master", master);
+            out.put("selfbalance.notify.backup", backup);
+            out.put("selfbalance.notify.fault", fault);
+            out.put("selfbalance.notify.stop", stop);
+            out.put("selfbalance.notify.notify", everyChange);
+            return java.util.Collections.unmodifiableMap(out);
+        }
+    }
+
+    /** Prometheus metrics endpoint settings. */
+    public record Metrics(boolean enabled, String path, boolean localOnly) {
+
+        /** The defaults: served at {@code /selfbalance/metrics} to loopback clients only. */
+        public static final Metrics DEFAULT = new Metrics(true, "/selfbalance/metrics", true);
     }
 
     /**
@@ -120,10 +186,14 @@ public record EffectiveConfig(String networkInterface, InetAddress address, List
         }).toList();
 
         SelfbalanceConfig.Health h = config.health();
+        SelfbalanceConfig.Notify n = config.notifyHooks();
         return new EffectiveConfig(config.networkInterface(), self, routers, services, nodes,
                 new Health(h.probeInterval(), h.probeTimeout(), h.rise(), h.fall(), h.localInterval(), h.resignOn()),
                 config.drainTime(), config.vipLifetime(),
-                new Status(config.status().enabled(), config.status().path(), config.status().localOnly()));
+                new Status(config.status().enabled(), config.status().path(), config.status().localOnly()),
+                new Notify(n.master().orElse(List.of()), n.backup().orElse(List.of()), n.fault().orElse(List.of()),
+                        n.stop().orElse(List.of()), n.everyChange().orElse(List.of()), n.timeout(), n.queueCapacity()),
+                new Metrics(config.metrics().enabled(), config.metrics().path(), config.metrics().localOnly()));
     }
 
     /** @return this node's entry in {@link #nodes()} */
@@ -175,7 +245,32 @@ public record EffectiveConfig(String networkInterface, InetAddress address, List
         out.put("selfbalance.status.enabled", String.valueOf(status.enabled()));
         out.put("selfbalance.status.path", status.path());
         out.put("selfbalance.status.local-only", String.valueOf(status.localOnly()));
+        notifyHooks.commandsByKey().forEach((key, argv) -> out.put(key, formatList(argv)));
+        out.put("selfbalance.notify.timeout", DurationConverter.format(notifyHooks.timeout()));
+        out.put("selfbalance.notify.queue-capacity", String.valueOf(notifyHooks.queueCapacity()));
+        out.put("selfbalance.metrics.enabled", String.valueOf(metrics.enabled()));
+        out.put("selfbalance.metrics.path", metrics.path());
+        out.put("selfbalance.metrics.local-only", String.valueOf(metrics.localOnly()));
         return out;
+    }
+
+    /**
+     * A list as the user writes it: comma-separated, with {@code \}, {@code ,} and white space at either end of
+     * an element (which the loader would trim) escaped by a backslash, so that it loads back to the same list.
+     */
+    private static String formatList(List<String> elements) {
+        return elements.stream().map(element -> {
+            StringBuilder out = new StringBuilder(element.length() + 4);
+            for (int i = 0; i < element.length(); i++) {
+                char c = element.charAt(i);
+                boolean atAnEnd = i == 0 || i == element.length() - 1;
+                if (c == '\\' || c == ',' || (atAnEnd && Character.isWhitespace(c))) {
+                    out.append('\\');
+                }
+                out.append(c);
+            }
+            return out.toString();
+        }).collect(Collectors.joining(","));
     }
 
     /** The effective configuration, one {@code key=value} line per key, sorted. */

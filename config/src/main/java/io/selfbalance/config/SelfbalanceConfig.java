@@ -81,6 +81,16 @@ public interface SelfbalanceConfig {
     /** {@code selfbalance.status.*}: the status endpoint. */
     Status status();
 
+    /**
+     * {@code selfbalance.notify.*}: programs run on VRRP state changes, as keepalived's {@code notify_*}.
+     * (Named {@code notifyHooks} because {@code notify()} is final in {@link Object}.)
+     */
+    @WithName("notify")
+    Notify notifyHooks();
+
+    /** {@code selfbalance.metrics.*}: the Prometheus metrics endpoint. */
+    Metrics metrics();
+
     /** One VRRP virtual router (one VRID, one address family). */
     interface Router {
 
@@ -272,6 +282,65 @@ public interface SelfbalanceConfig {
 
         /** {@code path}: the URL path of the status endpoint, default {@code /selfbalance/status}. */
         @WithDefault("/selfbalance/status")
+        @Pattern(regexp = "/[A-Za-z0-9._~/-]*", message = "must be a URL path starting with '/' (letters, digits, . _ ~ - /)")
+        String path();
+
+        /** {@code local-only}: answer only requests from a loopback address. Default true. */
+        @WithDefault("true")
+        boolean localOnly();
+    }
+
+    /**
+     * Notify hooks. Each hook is an argument vector, a comma-separated list ({@code \,} for a comma inside
+     * an argument): the program's absolute path, then its arguments. It is executed directly, never through
+     * a shell. Not set: no hook.
+     */
+    interface Notify {
+
+        /** {@code master}: run when a router becomes MASTER (keepalived {@code notify_master}). */
+        Optional<List<String>> master();
+
+        /** {@code backup}: run when a router becomes BACKUP (keepalived {@code notify_backup}). */
+        Optional<List<String>> backup();
+
+        /** {@code fault}: run when a router enters FAULT (keepalived {@code notify_fault}). */
+        Optional<List<String>> fault();
+
+        /** {@code stop}: run when a router stops, i.e. returns to INITIALIZE (keepalived {@code notify_stop}). */
+        Optional<List<String>> stop();
+
+        /**
+         * {@code notify}: run on every one of those changes, after the state's own hook, with
+         * {@code INSTANCE <router> <STATE> <priority>} appended (keepalived {@code notify}).
+         */
+        @WithName("notify")
+        Optional<List<String>> everyChange();
+
+        /** {@code timeout}: how long one run may take before it is killed; more than 0s, at most 1h; default 10s. */
+        @WithDefault("10s")
+        @DurationMin(nanos = 0, inclusive = false, message = "must be more than 0s and at most 1h")
+        @DurationMax(hours = 1, message = "must be more than 0s and at most 1h")
+        Duration timeout();
+
+        /** {@code queue-capacity}: how many state changes may wait for their hooks; more are dropped. 1..10000, default 64. */
+        @WithDefault("64")
+        @Min(value = 1, message = "must be 1..10000")
+        @Max(value = 10000, message = "must be 1..10000")
+        int queueCapacity();
+    }
+
+    /** The Prometheus metrics endpoint served by Jetty. */
+    interface Metrics {
+
+        /** {@code enabled}: whether Jetty serves the metrics. Default true. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /**
+         * {@code path}: the URL path of the metrics, default {@code /selfbalance/metrics}; not the status
+         * endpoint's path nor its page ({@code <status.path>.html}).
+         */
+        @WithDefault("/selfbalance/metrics")
         @Pattern(regexp = "/[A-Za-z0-9._~/-]*", message = "must be a URL path starting with '/' (letters, digits, . _ ~ - /)")
         String path();
 

@@ -164,16 +164,16 @@ public final class SelfbalanceConfigLoader {
                     problems.add(Problem.of(key, value, "unknown key (in " + source.getKey() + ")" + hint));
                     continue;
                 }
-                if (CATALOG.find(key).orElseThrow().list()) {
-                    // "a, ,b" is "a,b"; a list of nothing is not set
-                    value = String.join(",", java.util.Arrays.stream(value.split(",")).map(String::trim)
-                            .filter(v -> !v.isEmpty()).toList());
+                boolean list = CATALOG.find(key).orElseThrow().list();
+                if (list) {
+                    // "a, ,b" is "a,b"; a list of nothing is not set; "\," stays an escaped comma for SmallRye
+                    value = String.join(",", splitList(value).stream().filter(v -> !v.isEmpty()).toList());
                 }
                 if (value.isBlank()) {
                     continue; // an empty value means "not set", as in SmallRye
                 }
                 if (!effective.containsKey(key)) {
-                    effective.put(key, value.trim());
+                    effective.put(key, list ? value : value.trim()); // a list is trimmed per element already
                     origins.put(key, source.getKey());
                 }
             }
@@ -382,6 +382,35 @@ public final class SelfbalanceConfigLoader {
                 variableByKey.put(best, variable);
             }
         }
+        return out;
+    }
+
+    /**
+     * Splits a list value at its unescaped commas and trims each element, keeping every escape ({@code \,},
+     * {@code \\}, an escaped trailing space) as written so that SmallRye, which reads the re-joined value,
+     * still sees them.
+     */
+    static List<String> splitList(String value) {
+        List<String> out = new ArrayList<>();
+        StringBuilder element = new StringBuilder();
+        int keep = 0; // length of the element up to its last character that trimming must keep
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '\\' && i + 1 < value.length()) {
+                element.append(c).append(value.charAt(++i));
+                keep = element.length();
+            } else if (c == ',') {
+                out.add(element.substring(0, keep).stripLeading());
+                element.setLength(0);
+                keep = 0;
+            } else {
+                element.append(c);
+                if (!Character.isWhitespace(c)) {
+                    keep = element.length();
+                }
+            }
+        }
+        out.add(element.substring(0, keep).stripLeading());
         return out;
     }
 

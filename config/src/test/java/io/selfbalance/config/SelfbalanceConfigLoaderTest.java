@@ -86,6 +86,17 @@ class SelfbalanceConfigLoaderTest {
         assertTrue(c.status().enabled());
         assertEquals("/selfbalance/status", c.status().path());
         assertTrue(c.status().localOnly());
+        SelfbalanceConfig.Notify notify = c.notifyHooks();
+        assertTrue(notify.master().isEmpty());
+        assertTrue(notify.backup().isEmpty());
+        assertTrue(notify.fault().isEmpty());
+        assertTrue(notify.stop().isEmpty());
+        assertTrue(notify.everyChange().isEmpty());
+        assertEquals(Duration.ofSeconds(10), notify.timeout());
+        assertEquals(64, notify.queueCapacity());
+        assertTrue(c.metrics().enabled());
+        assertEquals("/selfbalance/metrics", c.metrics().path());
+        assertTrue(c.metrics().localOnly());
     }
 
     @Test
@@ -119,6 +130,16 @@ class SelfbalanceConfigLoaderTest {
         m.put("selfbalance.status.enabled", "false");
         m.put("selfbalance.status.path", "/lb");
         m.put("selfbalance.status.local-only", "false");
+        m.put("selfbalance.notify.master", "/etc/selfbalance/notify.sh, master");
+        m.put("selfbalance.notify.backup", "/etc/selfbalance/notify.sh,backup,a\\,b, c\\\\d ,,");
+        m.put("selfbalance.notify.fault", "/usr/bin/logger");
+        m.put("selfbalance.notify.stop", "/bin/sh,-c,echo $HOME ${USER} > /tmp/x; rm -rf '/' \"quoted\"");
+        m.put("selfbalance.notify.notify", "/usr/local/bin/keepalived-state-file");
+        m.put("selfbalance.notify.timeout", "1h");
+        m.put("selfbalance.notify.queue-capacity", "10000");
+        m.put("selfbalance.metrics.enabled", "false");
+        m.put("selfbalance.metrics.path", "/metrics");
+        m.put("selfbalance.metrics.local-only", "false");
         SelfbalanceConfig c = loadJetty(m);
         SelfbalanceConfig.Router r = c.routers().get("main");
         assertEquals(Optional.of(IpAddresses.parseLiteral("192.168.77.11")), c.address());
@@ -150,6 +171,27 @@ class SelfbalanceConfigLoaderTest {
         assertFalse(c.status().enabled());
         assertEquals("/lb", c.status().path());
         assertFalse(c.status().localOnly());
+        SelfbalanceConfig.Notify notify = c.notifyHooks();
+        assertEquals(List.of("/etc/selfbalance/notify.sh", "master"), notify.master().orElseThrow());
+        // "\," is a comma inside an argument, "\\" a backslash; elements are trimmed, empty ones dropped
+        assertEquals(List.of("/etc/selfbalance/notify.sh", "backup", "a,b", "c\\d"), notify.backup().orElseThrow());
+        assertEquals(List.of("/usr/bin/logger"), notify.fault().orElseThrow());
+        // nothing is expanded or interpreted: the program gets exactly these strings
+        assertEquals(List.of("/bin/sh", "-c", "echo $HOME ${USER} > /tmp/x; rm -rf '/' \"quoted\""), notify.stop().orElseThrow());
+        assertEquals(List.of("/usr/local/bin/keepalived-state-file"), notify.everyChange().orElseThrow());
+        assertEquals(Duration.ofHours(1), notify.timeout());
+        assertEquals(10000, notify.queueCapacity());
+        assertFalse(c.metrics().enabled());
+        assertEquals("/metrics", c.metrics().path());
+        assertFalse(c.metrics().localOnly());
+    }
+
+    @Test
+    void listsSplitAtUnescapedCommasAndKeepEscapes() {
+        assertEquals(List.of("/a", "b\\,c", "d\\\\", "e\\ ", ""), SelfbalanceConfigLoader.splitList(" /a , b\\,c ,d\\\\, e\\  ,"));
+        Map<String, String> m = valid();
+        m.put("selfbalance.notify.master", "/bin/echo,trailing\\ ,x");
+        assertEquals(List.of("/bin/echo", "trailing ", "x"), loadJetty(m).notifyHooks().master().orElseThrow());
     }
 
     // ---- precedence: system properties > environment > Jetty properties > selfbalance.properties
@@ -202,6 +244,13 @@ class SelfbalanceConfigLoaderTest {
         env.put("SELFBALANCE_ROUTERS_WEB_V6_PRIORITY", "150");
         env.put("SELFBALANCE_HEALTH_RESIGN_ON", "never");
         env.put("SELFBALANCE_NODES_NODE4_ADDRESS", "192.168.77.14");
+        env.put("SELFBALANCE_NOTIFY_MASTER", "/etc/selfbalance/notify.sh,master");
+        env.put("SELFBALANCE_NOTIFY_NOTIFY", "/usr/local/bin/keepalived-state-file");
+        env.put("SELFBALANCE_NOTIFY_TIMEOUT", "2500ms");
+        env.put("SELFBALANCE_NOTIFY_QUEUE_CAPACITY", "8");
+        env.put("SELFBALANCE_METRICS_ENABLED", "false");
+        env.put("SELFBALANCE_METRICS_PATH", "/prometheus");
+        env.put("SELFBALANCE_METRICS_LOCAL_ONLY", "false");
         env.put("PATH", "/usr/bin");
         env.put("SELFBALANCEX", "ignored: not our prefix");
         SelfbalanceConfig c = SelfbalanceConfigLoader.load(jetty, Optional.empty(), env, new Properties());
@@ -210,6 +259,25 @@ class SelfbalanceConfigLoaderTest {
         assertEquals(150, c.routers().get("web-v6").priority());
         assertEquals(ResignOn.NEVER, c.health().resignOn());
         assertEquals(IpAddresses.parseLiteral("192.168.77.14"), c.nodes().get("node4").address());
+        assertEquals(List.of("/etc/selfbalance/notify.sh", "master"), c.notifyHooks().master().orElseThrow());
+        assertEquals(List.of("/usr/local/bin/keepalived-state-file"), c.notifyHooks().everyChange().orElseThrow());
+        assertEquals(Duration.ofMillis(2500), c.notifyHooks().timeout());
+        assertEquals(8, c.notifyHooks().queueCapacity());
+        assertFalse(c.metrics().enabled());
+        assertEquals("/prometheus", c.metrics().path());
+        assertFalse(c.metrics().localOnly());
+    }
+
+    @Test
+    void aBadNotifyOrMetricsValueFromTheEnvironmentNamesTheVariable() {
+        ConfigurationException e = assertThrows(ConfigurationException.class, () -> SelfbalanceConfigLoader.load(valid(),
+                Optional.empty(), Map.of("SELFBALANCE_NOTIFY_QUEUE_CAPACITY", "0", "SELFBALANCE_METRICS_PATH", "/selfbalance/status",
+                        "SELFBALANCE_NOTIFY_STOP", "notify.sh"), new Properties()));
+        assertEquals(List.of(
+                "selfbalance.metrics.path=/selfbalance/status: must differ from selfbalance.status.path (/selfbalance/status), where the status JSON is served (set by SELFBALANCE_METRICS_PATH in the environment)",
+                "selfbalance.notify.queue-capacity=0: must be 1..10000 (set by SELFBALANCE_NOTIFY_QUEUE_CAPACITY in the environment)",
+                "selfbalance.notify.stop=notify.sh: 'notify.sh' is not an absolute path; the first element must be the program's absolute path (it is run directly, not through a shell or PATH), then its arguments, e.g. /usr/local/bin/notify.sh,master (set by SELFBALANCE_NOTIFY_STOP in the environment)"),
+                e.problems());
     }
 
     @Test
@@ -258,6 +326,26 @@ class SelfbalanceConfigLoaderTest {
                 "selfbalance.drain-tme=5s: unknown key (in system properties); did you mean selfbalance.drain-time?",
                 "selfbalance.helth.rise=2: unknown key (in file " + file + "); did you mean selfbalance.health.rise?",
                 "selfbalance.routers.main.prority=120: unknown key (in Jetty properties: start.d/*.ini or the start.jar command line); did you mean selfbalance.routers.main.priority?"),
+                e.problems());
+    }
+
+    @Test
+    void misspeltNotifyAndMetricsKeysAreUnknownWithASuggestion() {
+        Map<String, String> jetty = valid();
+        jetty.put("selfbalance.notify.mastr", "/bin/true");
+        jetty.put("selfbalance.notify_master", "/bin/true");
+        jetty.put("selfbalance.notify.notify.timeout", "1s");
+        jetty.put("selfbalance.metrics.local_only", "false");
+        ConfigurationException e = assertThrows(ConfigurationException.class, () -> SelfbalanceConfigLoader.load(jetty,
+                Optional.empty(), Map.of("SELFBALANCE_NOTIFY_QUEUE_CAPACTY", "1", "SELFBALANCE_METRIC_PATH", "/m"), new Properties()));
+        String jettySource = " (in Jetty properties: start.d/*.ini or the start.jar command line)";
+        assertEquals(List.of(
+                "SELFBALANCE_METRIC_PATH=/m: unknown key (in the environment); did you mean SELFBALANCE_METRICS_PATH?",
+                "SELFBALANCE_NOTIFY_QUEUE_CAPACTY=1: unknown key (in the environment); did you mean SELFBALANCE_NOTIFY_QUEUE_CAPACITY?",
+                "selfbalance.metrics.local_only=false: unknown key" + jettySource + "; did you mean selfbalance.metrics.local-only?",
+                "selfbalance.notify.mastr=/bin/true: unknown key" + jettySource + "; did you mean selfbalance.notify.master?",
+                "selfbalance.notify.notify.timeout=1s: unknown key" + jettySource,
+                "selfbalance.notify_master=/bin/true: unknown key" + jettySource + "; did you mean selfbalance.notify.master?"),
                 e.problems());
     }
 
@@ -338,6 +426,17 @@ class SelfbalanceConfigLoaderTest {
             "selfbalance.status.enabled|on|selfbalance.status.enabled=on: must be true or false",
             "selfbalance.status.path|status|selfbalance.status.path=status: must be a URL path starting with '/' (letters, digits, . _ ~ - /)",
             "selfbalance.status.local-only|1|selfbalance.status.local-only=1: must be true or false",
+            "selfbalance.notify.timeout|0s|selfbalance.notify.timeout=0s: must be more than 0s and at most 1h",
+            "selfbalance.notify.timeout|0ms|selfbalance.notify.timeout=0ms: must be more than 0s and at most 1h",
+            "selfbalance.notify.timeout|61m|selfbalance.notify.timeout=61m: must be more than 0s and at most 1h",
+            "selfbalance.notify.timeout|ten|selfbalance.notify.timeout=ten: not a duration; use a number with unit ms, s, m or h (e.g. 100ms, 1s, 2m, 1h) or ISO-8601 (e.g. PT1.5S)",
+            "selfbalance.notify.queue-capacity|0|selfbalance.notify.queue-capacity=0: must be 1..10000",
+            "selfbalance.notify.queue-capacity|10001|selfbalance.notify.queue-capacity=10001: must be 1..10000",
+            "selfbalance.notify.queue-capacity|many|selfbalance.notify.queue-capacity=many: not a whole number",
+            "selfbalance.metrics.enabled|yes|selfbalance.metrics.enabled=yes: must be true or false",
+            "selfbalance.metrics.path|metrics|selfbalance.metrics.path=metrics: must be a URL path starting with '/' (letters, digits, . _ ~ - /)",
+            "selfbalance.metrics.path|/metrics?x=1|selfbalance.metrics.path=/metrics?x=1: must be a URL path starting with '/' (letters, digits, . _ ~ - /)",
+            "selfbalance.metrics.local-only|no|selfbalance.metrics.local-only=no: must be true or false",
             // cross-field rules
             "selfbalance.address|192.168.77.19|selfbalance.address=192.168.77.19: no node has this address; the node list must include this node, e.g. selfbalance.nodes.<name>.address=192.168.77.19",
             "selfbalance.nodes.node3.address|192.168.77.11|selfbalance.nodes.node3.address=192.168.77.11: same address as selfbalance.nodes.node1; every node needs its own address",
@@ -345,6 +444,13 @@ class SelfbalanceConfigLoaderTest {
             "selfbalance.routers.main.vips|192.168.77.12/24|selfbalance.routers.main.vips=192.168.77.12/24: 192.168.77.12 is the address of selfbalance.nodes.node2; a VIP must be an extra address that moves between the nodes",
             "selfbalance.routers.main.vips|fd77::254/64|selfbalance.routers.main.vips=fd77::254/64: no node has an IPv6 address; direct routing needs nodes of the VIPs' family",
             "selfbalance.routers.main.unicast-peers|192.168.77.12,fd77::13|selfbalance.routers.main.unicast-peers=192.168.77.12,fd77::13: fd77::13 is IPv6 but the VIPs are IPv4; peers must be of the VIPs' family",
+            "selfbalance.metrics.path|/selfbalance/status|selfbalance.metrics.path=/selfbalance/status: must differ from selfbalance.status.path (/selfbalance/status), where the status JSON is served",
+            "selfbalance.metrics.path|/selfbalance/status.html|selfbalance.metrics.path=/selfbalance/status.html: must differ from /selfbalance/status.html, where the status page (selfbalance.status.path + .html) is served",
+            "selfbalance.notify.master|logger,-t,selfbalance|selfbalance.notify.master=logger,-t,selfbalance: 'logger' is not an absolute path; the first element must be the program's absolute path (it is run directly, not through a shell or PATH), then its arguments, e.g. /usr/local/bin/notify.sh,master",
+            "selfbalance.notify.backup|./notify.sh|selfbalance.notify.backup=./notify.sh: './notify.sh' is not an absolute path; the first element must be the program's absolute path (it is run directly, not through a shell or PATH), then its arguments, e.g. /usr/local/bin/notify.sh,master",
+            "selfbalance.notify.fault|~/notify.sh|selfbalance.notify.fault=~/notify.sh: '~/notify.sh' is not an absolute path; the first element must be the program's absolute path (it is run directly, not through a shell or PATH), then its arguments, e.g. /usr/local/bin/notify.sh,master",
+            "selfbalance.notify.stop|' , notify.sh,/bin/x'|selfbalance.notify.stop=notify.sh,/bin/x: 'notify.sh' is not an absolute path; the first element must be the program's absolute path (it is run directly, not through a shell or PATH), then its arguments, e.g. /usr/local/bin/notify.sh,master",
+            "selfbalance.notify.notify|\\,/bin/x|selfbalance.notify.notify=\\,/bin/x: ',/bin/x' is not an absolute path; the first element must be the program's absolute path (it is run directly, not through a shell or PATH), then its arguments, e.g. /usr/local/bin/notify.sh,master",
     })
     void eachRuleHasItsMessage(String key, String value, String expected) {
         assertEquals(List.of(expected), problemsWith(key, value));
@@ -429,6 +535,25 @@ class SelfbalanceConfigLoaderTest {
                 e.problems());
         assertTrue(e.getMessage().startsWith("Invalid Selfbalance configuration (8 problems):\n  selfbalance.address=192.168.77.19: "),
                 e.getMessage());
+    }
+
+    @Test
+    void notifyArgumentsCannotHoldNul() {
+        assertEquals(List.of("selfbalance.notify.master=/bin/echo,a\\0b: element 2 contains a NUL character, which no program argument can hold"),
+                problemsWith("selfbalance.notify.master", "/bin/echo,a\0b"));
+    }
+
+    @Test
+    void metricsPathFollowsTheStatusPath() {
+        assertEquals(List.of("selfbalance.metrics.path=/lb.html: must differ from /lb.html, where the status page (selfbalance.status.path + .html) is served"),
+                problemsWith("selfbalance.status.path", "/lb", "selfbalance.metrics.path", "/lb.html"));
+        assertEquals(List.of("selfbalance.metrics.path=/lb: must differ from selfbalance.status.path (/lb), where the status JSON is served"),
+                problemsWith("selfbalance.status.path", "/lb", "selfbalance.metrics.path", "/lb"));
+        // the default metrics path is fine once the status moved, and so is the status' old place
+        Map<String, String> ok = valid();
+        ok.put("selfbalance.status.path", "/selfbalance/metrics.json");
+        ok.put("selfbalance.metrics.path", "/selfbalance/status");
+        assertEquals("/selfbalance/status", loadJetty(ok).metrics().path());
     }
 
     // ---- run-time warnings
