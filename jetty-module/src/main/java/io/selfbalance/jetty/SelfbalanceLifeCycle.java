@@ -25,6 +25,11 @@ import io.selfbalance.health.HealthKind;
 import io.selfbalance.health.HealthRegistry;
 import io.selfbalance.health.HealthSettings;
 import io.selfbalance.health.SelfbalanceResponseProvider;
+import io.selfbalance.health.checks.DrainState;
+import io.selfbalance.jetty.cluster.ClusterController;
+import io.selfbalance.jetty.cluster.StatusSnapshot;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.handler.ContextHandler;
 import org.eclipse.jetty.server.handler.ContextHandlerCollection;
@@ -71,6 +76,7 @@ public class SelfbalanceLifeCycle extends ContainerLifeCycle {
     private final HealthRegistry registry = new HealthRegistry();
     private final WebappHealthChecks webappChecks = new WebappHealthChecks(registry, this::republish);
     private final ContextHandler healthContext;
+    private final DrainState drain = new DrainState();
     private final AtomicReference<SelfbalanceStatus> status = new AtomicReference<>();
     private final LifeCycle.Listener serverListener = new LifeCycle.Listener() {
         @Override
@@ -79,10 +85,14 @@ public class SelfbalanceLifeCycle extends ContainerLifeCycle {
             registry.applicationsDeployed();
             phase = SelfbalanceStatus.Phase.SERVING;
             republish();
+            // only now: a node must not take the VIP before its webapps and connectors are up
+            startCluster();
         }
 
         @Override
         public void lifeCycleStopping(LifeCycle event) {
+            // before Jetty closes its connectors: drain, hand over, remove our kernel state (issue 6 part 5)
+            stopClusterGracefully();
             registry.applicationsNotDeployed();
         }
     };
@@ -90,6 +100,8 @@ public class SelfbalanceLifeCycle extends ContainerLifeCycle {
     private volatile SelfbalanceStatus.Phase phase = SelfbalanceStatus.Phase.CONFIGURED;
     private volatile HealthEvaluator evaluator;
     private volatile DefaultEventLoop controlPlane;
+    private volatile ClusterController cluster;
+    private volatile HealthRegistry.Registration drainRegistration;
 
     /**
      * @param server the server this bean belongs to
@@ -125,6 +137,10 @@ public class SelfbalanceLifeCycle extends ContainerLifeCycle {
         this.effective = resolved;
         this.healthContext = HealthEndpointHandler.newContext(() -> evaluator);
         contexts.addHandler(healthContext);
+        EffectiveConfig.Status statusSettings = effective.status();
+        if (statusSettings.enabled()) {
+            contexts.addHandler(StatusEndpointHandler.newContext(statusSettings.path(), this::statusJson, statusSettings.localOnly()));
+        }
         publish(SelfbalanceStatus.Phase.CONFIGURED);
         LOG.info("Selfbalance configured (effective values):\n{}", effective);
     }
@@ -240,9 +256,174 @@ public class SelfbalanceLifeCycle extends ContainerLifeCycle {
         return registry.registrations().size();
     }
 
+    /** The cluster layer while started, else null. */
+    public ClusterController cluster() {
+        return cluster;
+    }
+
+    /** The cluster layer's latest snapshot (state NEW before start). */
+    public StatusSnapshot clusterStatus() {
+        ClusterController c = cluster;
+        return c == null ? lastClusterStatus : c.status();
+    }
+
+    private volatile StatusSnapshot lastClusterStatus;
+
+    /** The status endpoint's body: the cluster snapshot plus this bean's phase and checks. */
+    String statusJson() {
+        StatusSnapshot snapshot = clusterStatus();
+        SelfbalanceStatus bean = status();
+        StringBuilder jetty = new StringBuilder(",\"jetty\":{\"phase\":\"").append(bean.phase()).append("\",\"registeredChecks\":{");
+        boolean first = true;
+        for (HealthKind kind : HealthKind.values()) {
+            jetty.append(first ? "" : ",").append('"').append(kind.name()).append("\":").append(bean.registeredChecks().getOrDefault(kind, 0));
+            first = false;
+        }
+        jetty.append("}}");
+        if (snapshot == null) {
+            return "{\"state\":\"NEW\"" + jetty + "}";
+        }
+        String json = snapshot.toJson();
+        return json.substring(0, json.length() - 1) + jetty + "}";
+    }
+
+    @ManagedAttribute("cluster layer state: NEW, ACTIVE, INACTIVE (see clusterStateReason), DRAINING, STOPPED")
+    public String getClusterState() {
+        StatusSnapshot s = clusterStatus();
+        return s == null ? "NEW" : s.state().name();
+    }
+
+    @ManagedAttribute("why the cluster layer is in its state, or null")
+    public String getClusterStateReason() {
+        StatusSnapshot s = clusterStatus();
+        return s == null ? null : s.stateReason();
+    }
+
+    @ManagedAttribute("role per virtual router: name vrid role priority master")
+    public String[] getRoles() {
+        StatusSnapshot s = clusterStatus();
+        return s == null ? new String[0] : s.routers().stream().map(r -> r.name() + " vrid " + r.vrid() + " " + r.role()
+            + (r.handingOver() ? " (handing over)" : "") + " priority " + r.priority() + "/" + r.configuredPriority()
+            + " master " + r.master()).toArray(String[]::new);
+    }
+
+    @ManagedAttribute("where each VIP is on this node: interface (with remaining lifetime), lo or none")
+    public String[] getVipPlacement() {
+        StatusSnapshot s = clusterStatus();
+        return s == null ? new String[0] : s.routers().stream().flatMap(r -> r.vips().stream())
+            .map(v -> v.vip() + " on " + v.on() + (v.on().startsWith("interface") ? " valid " + v.validSeconds() + "s" : ""))
+            .toArray(String[]::new);
+    }
+
+    @ManagedAttribute("every node with its health and the IPVS weight it gets")
+    public String[] getNodes() {
+        StatusSnapshot s = clusterStatus();
+        return s == null ? new String[0] : s.nodes().stream().map(n -> n.name() + " " + n.address() + (n.self() ? " (self)" : "")
+            + " " + n.health() + " weight " + n.weight() + "/" + n.configuredWeight() + ": " + n.reason()).toArray(String[]::new);
+    }
+
+    @ManagedAttribute("the IPVS services this node holds (master only) with destinations and weights")
+    public String[] getIpvs() {
+        StatusSnapshot s = clusterStatus();
+        return s == null ? new String[0] : s.ipvs().stream().map(v -> v.service() + " " + v.scheduler() + " "
+            + v.destinations().stream().map(d -> d.address() + " w" + d.weight() + " active " + d.activeConnections()).toList())
+            .toArray(String[]::new);
+    }
+
+    @ManagedAttribute("latest VRRP transitions with causes and times")
+    public String[] getTransitions() {
+        StatusSnapshot s = clusterStatus();
+        return s == null ? new String[0] : s.transitions().stream().map(t -> t.at() + " " + t.router() + " " + t.from() + " -> "
+            + t.to() + " (" + t.cause() + (t.peer() == null ? "" : ", peer " + t.peer()) + ")").toArray(String[]::new);
+    }
+
+    @ManagedAttribute("event counters of the cluster layer")
+    public Map<String, Long> getCounters() {
+        StatusSnapshot s = clusterStatus();
+        return s == null ? Map.of() : new java.util.TreeMap<>(s.counters());
+    }
+
+    @ManagedAttribute("the latest data-plane or transport failure, or null")
+    public String getLastError() {
+        StatusSnapshot s = clusterStatus();
+        return s == null ? null : s.lastError();
+    }
+
+    @ManagedAttribute("the status endpoint's JSON")
+    public String getStatusJson() {
+        return statusJson();
+    }
+
+    private void startCluster() {
+        if (cluster != null || controlPlane == null) {
+            return;
+        }
+        HealthEvaluator health = evaluator;
+        ClusterController c = new ClusterController(effective, controlPlane, ClusterController.KERNEL, ClusterController.RAW_SOCKETS,
+            kind -> health.evaluateAsync(kind), drain);
+        cluster = c;
+        try {
+            c.start().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.error("Selfbalance cluster layer did not start", e);
+        }
+    }
+
+    private void stopClusterGracefully() {
+        ClusterController c = cluster;
+        if (c == null) {
+            return;
+        }
+        Duration drainTime = effective.drainTime();
+        try {
+            // drain-time for connections, then a handover bounded by the routers' advert intervals
+            c.stopGracefully(drainTime, this::clientConnections).get(drainTime.toSeconds() + 60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.error("Selfbalance graceful stop did not complete; removing our state now", e);
+            stopClusterNow();
+        }
+    }
+
+    private void stopClusterNow() {
+        ClusterController c = cluster;
+        if (c == null) {
+            return;
+        }
+        try {
+            c.stop().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.error("Selfbalance cluster layer did not stop cleanly", e);
+        }
+        lastClusterStatus = c.status();
+        cluster = null;
+    }
+
+    /**
+     * Connections of clients still open on this server's connectors: the drain waits for them. Connections from the
+     * nodes themselves (health probes keep theirs alive) do not count.
+     */
+    private int clientConnections() {
+        java.util.Set<InetAddress> nodes = new java.util.HashSet<>();
+        effective.nodes().forEach(n -> nodes.add(n.address()));
+        int open = 0;
+        for (Connector connector : server.getConnectors()) {
+            for (EndPoint endPoint : connector.getConnectedEndPoints()) {
+                if (endPoint.getRemoteSocketAddress() instanceof java.net.InetSocketAddress remote
+                    && (nodes.contains(remote.getAddress()) || remote.getAddress().isLoopbackAddress())) {
+                    continue;
+                }
+                open++;
+            }
+        }
+        return open;
+    }
+
     @Override
     protected void doStart() throws Exception {
         SelfbalanceResponseProvider.install();
+        // readiness DOWN with selfbalance.weight=0 while draining: how peers learn that this node leaves
+        drain.stopDraining();
+        drainRegistration = registry.register(HealthRegistry.SELFBALANCE_OWNER, HealthKind.READINESS, drain);
         evaluator = new HealthEvaluator(registry, healthSettings);
         controlPlane = new DefaultEventLoop(new DefaultThreadFactory("selfbalance-control", true));
         // InheritedListener: also reaches contexts already deployed and every collection below the server
@@ -251,15 +432,25 @@ public class SelfbalanceLifeCycle extends ContainerLifeCycle {
         super.doStart();
         phase = server.isStarted() ? SelfbalanceStatus.Phase.SERVING : SelfbalanceStatus.Phase.STARTED;
         republish();
+        if (server.isStarted()) {
+            startCluster(); // added to a running server
+        }
     }
 
     @Override
     protected void doStop() throws Exception {
+        // normally done already when the server began stopping; this covers a stop of the bean alone
+        stopClusterGracefully();
+        stopClusterNow();
         super.doStop();
         registry.applicationsNotDeployed();
         server.removeEventListener(serverListener);
         server.removeEventListener(webappChecks);
         webappChecks.detachAll();
+        if (drainRegistration != null) {
+            registry.unregister(drainRegistration);
+            drainRegistration = null;
+        }
         HealthEvaluator stoppingEvaluator = evaluator;
         evaluator = null;
         if (stoppingEvaluator != null) {

@@ -145,6 +145,12 @@ class SelfbalanceModuleIT {
             }
             assertEquals(404, jetty.get("/health/nothing").statusCode());
 
+            // the status JSON (loopback client): on this host's lo the cluster layer refuses to run and says why
+            HttpResponse<String> status = jetty.get("/selfbalance/status");
+            assertEquals(200, status.statusCode(), status.body());
+            assertTrue(status.body().contains("\"state\":\"INACTIVE\"") && status.body().contains("loopback"), status.body());
+            assertTrue(status.body().contains("\"phase\":\"SERVING\""), status.body());
+
             // the operator's file turns readiness DOWN: 503; the admin call (from loopback) brings it back
             Path downFile = base.dir.resolve("selfbalance-demo.down");
             Files.writeString(downFile, "maintenance\n");
@@ -172,8 +178,10 @@ class SelfbalanceModuleIT {
 
             // undeploy: the demo's checks leave with it; readiness with no checks after start-up is UP
             Files.delete(webapps.resolve("demo.war"));
-            String empty = jetty.awaitResponse("/health/ready", 200, "\"checks\":[]", Duration.ofSeconds(15));
-            assertEquals("{\"status\":\"UP\",\"checks\":[]}", empty);
+            // only Selfbalance's own drain check is left
+            String onlyOurs = "{\"status\":\"UP\",\"checks\":[{\"name\":\"selfbalance-drain\",\"status\":\"UP\",\"data\":{\"draining\":false}}]}";
+            String empty = jetty.awaitResponse("/health/ready", 200, onlyOurs, Duration.ofSeconds(15));
+            assertEquals(onlyOurs, empty);
             assertFalse(jetty.get("/health").body().contains("demo-"));
             assertTrue(jetty.log().contains("webapp /demo #"), jetty.log());
 

@@ -56,8 +56,10 @@ class SelfbalanceXmlProcessorTest {
         assertEquals("lo", bean.config().networkInterface());
         assertEquals(java.util.Set.of("main", "second"), bean.config().routers().keySet(), "named groups arrive whole");
         assertEquals(52, bean.config().routers().get("second").vrid());
-        assertEquals(1, contexts.getHandlers().size());
+        // the health context and the status context (selfbalance.status.enabled defaults to true)
+        assertEquals(2, contexts.getHandlers().size());
         assertEquals(HealthEndpointHandler.CONTEXT_PATH, ((ContextHandler) contexts.getHandlers().get(0)).getContextPath());
+        assertEquals("/selfbalance/status", ((ContextHandler) contexts.getHandlers().get(1)).getContextPath());
         assertEquals(SelfbalanceStatus.Phase.CONFIGURED, bean.status().phase());
     }
 
