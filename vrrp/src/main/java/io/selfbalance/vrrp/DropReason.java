@@ -10,7 +10,7 @@ package io.selfbalance.vrrp;
 public enum DropReason {
     /** Not an IP protocol 112 packet of this router's family, or an IP header that cannot be read. */
     NOT_VRRP,
-    /** Shorter than the VRRP header, or than the address list (and v2 authentication data) it announces. Longer (Ethernet padding) is fine. */
+    /** Shorter than the VRRP header, or than the address list (and v2 authentication data) it announces. Longer (padding) is fine up to the largest message 255 addresses make; beyond that it is oversized. */
     LENGTH,
     /** IPv4 TTL / IPv6 hop limit not 255 in multicast mode (the packet may have crossed a router). */
     TTL,

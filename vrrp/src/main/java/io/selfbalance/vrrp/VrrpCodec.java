@@ -92,6 +92,11 @@ public final class VrrpCodec {
         if (b.length < len) {
             return drop(DropReason.LENGTH, b.length + " bytes, " + count + " addresses need " + len);
         }
+        // the IP layer already trimmed link padding: more than 255 addresses can fill is not padding
+        int largest = messageLength(lengthRule, family, 255);
+        if (b.length > largest) {
+            return drop(DropReason.LENGTH, b.length + " bytes, larger than the largest VRRP message (" + largest + ")");
+        }
         if (!policy.unicast() && d.ttl() != REQUIRED_TTL) {
             return drop(DropReason.TTL, "ttl/hop limit " + d.ttl() + ", required " + REQUIRED_TTL);
         }

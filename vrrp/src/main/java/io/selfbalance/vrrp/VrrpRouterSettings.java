@@ -30,9 +30,8 @@ public record VrrpRouterSettings(String interfaceName, int vrid, VrrpVersion ver
                                  ChecksumMode checksumMode, InetAddress primaryAddress) {
 
     public VrrpRouterSettings {
-        check(interfaceName != null && !interfaceName.isBlank() && interfaceName.length() < 16
-                && !interfaceName.contains("/") && !interfaceName.contains(" "),
-                "interfaceName", interfaceName, "a Linux interface name of 1..15 characters");
+        check(isValidInterfaceName(interfaceName), "interfaceName", interfaceName,
+                "a Linux interface name: 1..15 bytes, not . or .., without /, :, whitespace or NUL");
         check(vrid >= 1 && vrid <= 255, "vrid", vrid, "1..255");
         check(version != null, "version", null, "V2 or V3");
         check(priority >= 1 && priority <= 255, "priority", priority, "1..254, or 255 for the address owner");
@@ -111,6 +110,24 @@ public record VrrpRouterSettings(String interfaceName, int vrid, VrrpVersion ver
     public VrrpRouterSettings withVersion(VrrpVersion v, Duration interval) {
         return new VrrpRouterSettings(interfaceName, vrid, v, priority, interval, preempt, preemptDelay, vips,
                 unicastPeers, checksumMode, primaryAddress);
+    }
+
+    /**
+     * The kernel's rule for a device name (dev_valid_name), checked here because the name reaches
+     * if_nametoindex and SO_BINDTODEVICE as a C string: a NUL would silently cut it short.
+     */
+    static boolean isValidInterfaceName(String name) {
+        if (name == null || name.isEmpty() || name.equals(".") || name.equals("..")
+                || name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 15) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c == '/' || c == ':' || c == 0 || Character.isWhitespace(c) || Character.isISOControl(c)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void check(boolean ok, String key, Object value, String allowed) {

@@ -153,6 +153,19 @@ class VrrpCodecTest {
     }
 
     @Test
+    void oversizedIsDropped() {
+        int largestV3 = VrrpCodec.messageLength(VrrpVersion.V3, IpFamily.IPV4, 255);
+        assertEquals(VIPS4, accepted(VrrpCodec.decode(dgram4(Arrays.copyOf(v3msg(), largestV3), 255), V3_4))
+                .advertisement().addresses(), "padding up to the largest message is accepted");
+        assertDropped(DropReason.LENGTH, VrrpCodec.decode(dgram4(Arrays.copyOf(v3msg(), largestV3 + 1), 255), V3_4));
+        assertDropped(DropReason.LENGTH, VrrpCodec.decode(dgram4(Arrays.copyOf(v3msg(), 3000), 255), V3_4));
+        byte[] v2 = VrrpCodec.encode(VrrpAdvertisement.v2(51, 100, 1, VIPS4), SRC4, GROUP4, ChecksumMode.MESSAGE_ONLY);
+        int largestV2 = VrrpCodec.messageLength(VrrpVersion.V2, IpFamily.IPV4, 255);
+        accepted(VrrpCodec.decode(dgram4(Arrays.copyOf(v2, largestV2), 255), V2_4));
+        assertDropped(DropReason.LENGTH, VrrpCodec.decode(dgram4(Arrays.copyOf(v2, largestV2 + 1), 255), V2_4));
+    }
+
+    @Test
     void ttlMustBe255InMulticastModeOnly() {
         assertDropped(DropReason.TTL, VrrpCodec.decode(dgram4(v3msg(), 254), V3_4));
         assertDropped(DropReason.TTL, VrrpCodec.decode(dgram4(v3msg(), -1), V3_4));

@@ -492,6 +492,13 @@ class VrrpRouterTest {
         e = assertThrows(IllegalArgumentException.class,
                 () -> VrrpRouterSettings.v3("this-name-is-too-long", 1, 10, Duration.ofSeconds(1), VIPS));
         assertTrue(e.getMessage().contains("interfaceName"), e.getMessage());
+        for (String bad : new String[] {"", ".", "..", "eth0\0x", "eth/0", "eth0:1", "eth 0", "eth\t0", "\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9"}) {
+            e = assertThrows(IllegalArgumentException.class, () -> VrrpRouterSettings.v3(bad, 1, 10, Duration.ofSeconds(1), VIPS), bad);
+            assertTrue(e.getMessage().startsWith("VRRP setting interfaceName = " + bad + " is invalid"), e.getMessage());
+        }
+        for (String good : new String[] {"eth0", "br-lan.100", "veth1234567890a", "wlp0s20f3"}) {
+            assertEquals(good, VrrpRouterSettings.v3(good, 1, 10, Duration.ofSeconds(1), VIPS).interfaceName());
+        }
         e = assertThrows(IllegalArgumentException.class, () -> v3(100).withUnicastPeers(List.of(ip("fd77::1"))));
         assertTrue(e.getMessage().contains("unicastPeers"), e.getMessage());
     }

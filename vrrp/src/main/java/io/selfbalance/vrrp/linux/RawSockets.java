@@ -19,7 +19,9 @@ import jnr.ffi.Runtime;
  * file descriptors and closes them on every path.
  */
 public final class RawSockets implements AutoCloseable {
-    private static final int BUFFER = 2048;
+    // the largest IP packet: a reassembled oversized datagram must reach the codec whole (and be
+    // counted as LENGTH there), not be cut by recv and then vanish as an unreadable IP header
+    private static final int BUFFER = 65536;
     private static final int RECEIVE_TIMEOUT_MS = 200;
     private static final int MSGHDR = 56;
     private static final int CONTROL = 128;

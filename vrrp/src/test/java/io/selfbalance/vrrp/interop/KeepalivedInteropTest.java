@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -34,6 +35,7 @@ class KeepalivedInteropTest {
     Path work;
     UmlKernel.Result result;
     final Map<String, String> results = new HashMap<>();
+    int passed;
 
     @BeforeAll
     void runLab() {
@@ -180,6 +182,7 @@ class KeepalivedInteropTest {
         assertFalse(toJava.isEmpty(), v + ": we advertised after keepalived's priority 0");
         System.out.printf("%s: on the wire, priority 0 -> new master's first advert: java->keepalived %s ms, "
                 + "keepalived->java %s ms; %d of our adverts clean in tshark%n", v, toKeepalived, toJava, ours);
+        passed++;
     }
 
     @Test
@@ -204,5 +207,13 @@ class KeepalivedInteropTest {
             assertTrue(line.endsWith(": 0 drops, 0 transport errors") || line.endsWith(": 0 failed commands"), line);
         }
         assertEquals(0, result.exitCode(), result.output());
+        passed++;
+    }
+
+    @AfterAll
+    void removeWorkDirWhenAllPassed() {
+        if (passed == 4) {
+            UmlLab.deleteWorkDir(work); // a failing run keeps its pcaps and logs
+        }
     }
 }

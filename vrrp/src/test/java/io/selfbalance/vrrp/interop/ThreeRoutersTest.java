@@ -4,9 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.selfbalance.testkit.UmlKernel;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -14,31 +17,51 @@ import org.junit.jupiter.api.Test;
  * Three of our routers (real JVMs, raw sockets, Netty loops) in namespaces on a bridge inside
  * user-mode-linux, VRRPv3 IPv4 at 500 ms: one master; the master's link cut -> the next takes over;
  * the old master restarted with a higher priority preempts; a resign hands over make-before-break;
- * a unicast pair (message-only checksum) elects and hands over through priority 0.
+ * a unicast pair (message-only checksum) elects and hands over through priority 0. In between, a
+ * fourth namespace injects bad packets (wrong TTL, checksum, version, VRID, no addresses, truncated,
+ * oversized; a rogue outside the unicast peer lists), each claiming priority 255: no router moves and
+ * each packet is counted under its DropReason in every router's VrrpStatus.
  */
 class ThreeRoutersTest {
 
     @Test
-    void electionFailoverPreemptionAndResign() {
+    void electionFailoverPreemptionResignAndBadPackets() throws IOException {
         Path work = UmlLab.workDir("vrrp-three-");
         String script = UmlLab.prelude(work) + """
+                T0=$(now_ms); mark() { echo "TIME $1 $(( $(now_ms) - T0 ))"; }
                 mkns n1 192.168.77.1 fd77::1 02:00:00:00:00:01
                 mkns n2 192.168.77.2 fd77::2 02:00:00:00:00:02
                 mkns n3 192.168.77.3 fd77::3 02:00:00:00:00:03
+                mkns n4 192.168.77.9 fd77::9 02:00:00:00:00:09
                 common="version=3 intervalMs=500 vips=192.168.77.254"
                 states() { echo "$(cat $W/a.state) $(cat $W/b.state) $(cat $W/c.state)"; }
+                drops_of() { jlog $1 | grep -c ' DROP '; }
+                dropped_all() { local want=$1 x; shift; for x in "$@"; do [ $(drops_of $x) -ge $want ] || return 1; done; }
+                probe() { jcmd probe $1; echo "RESULT $2.$1 $(jlog $1 | grep ' PROBE ' | tail -1 | cut -d' ' -f4-)"; }
                 launch_lab
+                mark lab_ready
                 jcmd start id=a ns=n1 priority=150 $common
                 jcmd start id=b ns=n2 priority=100 $common
                 jcmd start id=c ns=n3 priority=50 $common
+                mark started_3
                 wait_for 60 state_is a MASTER; sleep 3
                 echo "RESULT initial $(states)"
+                mark initial
+                # bad packets from n4 (python raw socket), each claiming priority 255: no router may move
+                for x in a b c; do probe $x before; done
+                ip netns exec n4 python3 $W/bad_vrrp.py multicast > $W/inject.log 2>&1
+                echo "RESULT injected $(grep -c '^INJECT' $W/inject.log)"
+                wait_for 20 dropped_all 7 a b c
+                for x in a b c; do probe $x after; done
+                echo "RESULT after_bad $(states)"
+                mark bad_packets
                 # cut the master's link (detached from the bridge; its carrier stays up)
                 t0=$(now_ms); ip link set vn1 nomaster
                 wait_for 30 state_is b MASTER && r=$(( $(ts_of b "STATE BACKUP MASTER") - t0 )) || r=none
                 sleep 1
                 echo "RESULT cut_ms $r"
                 echo "RESULT after_cut $(states)"
+                mark cut
                 echo "RESULT b_cause $(jlog b | grep -o 'STATE BACKUP MASTER [A-Z_]*' | tail -1 | cut -d' ' -f4)"
                 # the old master is stopped; it comes back as a fresh router with a higher priority and preempt
                 jcmd stop a
@@ -47,6 +70,7 @@ class ThreeRoutersTest {
                 wait_for 30 state_is a MASTER && r=yes || r=no
                 sleep 1
                 echo "RESULT back $r $(states)"
+                mark preempt
                 echo "RESULT a_cause $(jlog a | grep -o 'STATE BACKUP MASTER [A-Z_]*' | tail -1 | cut -d' ' -f4)"
                 echo "RESULT b_lost $(jlog b | grep -o 'STATE MASTER BACKUP [A-Z_]*' | tail -1 | cut -d' ' -f4)"
                 # planned resignation: a keeps master until b's first advert, then releases
@@ -59,20 +83,34 @@ class ThreeRoutersTest {
                 # stays out: the resigned router does not preempt b back
                 sleep 3
                 echo "RESULT later $(states)"
+                mark resign
                 # unicast mode (RFC 9568 message-only checksum): two routers that only know each other
                 jcmd stop a; jcmd stop b; jcmd stop c
                 jcmd start id=u1 ns=n1 priority=150 version=3 intervalMs=500 vips=192.168.77.254 peers=192.168.77.2 checksum=MESSAGE_ONLY
                 jcmd start id=u2 ns=n2 priority=100 version=3 intervalMs=500 vips=192.168.77.254 peers=192.168.77.1 checksum=MESSAGE_ONLY
                 wait_for 30 state_is u1 MASTER; sleep 2
                 echo "RESULT unicast $(cat $W/u1.state) $(cat $W/u2.state)"
+                mark unicast_elected
+                # a rogue at .9, outside both peer lists, claims priority 255 to each
+                for x in u1 u2; do probe $x ubefore; done
+                ip netns exec n4 python3 $W/bad_vrrp.py unicast 192.168.77.1 192.168.77.2 >> $W/inject.log 2>&1
+                echo "RESULT rogue_sent $(grep -c '^INJECT rogue_peer' $W/inject.log)"
+                wait_for 20 dropped_all 1 u1 u2
+                for x in u1 u2; do probe $x uafter; done
+                mark rogue
                 jcmd stop u1
                 wait_for 30 state_is u2 MASTER
                 echo "RESULT unicast_takeover $(cat $W/u2.state) $(jlog u2 | grep -o 'STATE BACKUP MASTER [A-Z_]*' | tail -1 | cut -d' ' -f4)"
                 jcmd exit
+                mark unicast_takeover
                 for f in a b c u1 u2; do echo "LOG $f: $(jlog $f | grep -c ' DROP ') drops, $(jlog $f | grep -c TRANSPORT_ERROR) transport errors"; done
                 echo "LOG lab: $(grep -c FAILED $W/lab.log) failed commands"
                 echo LAB-DONE
+                mark done
                 """;
+        try (var in = ThreeRoutersTest.class.getResourceAsStream("/interop/bad_vrrp.py")) {
+            Files.copy(in, work.resolve("bad_vrrp.py"));
+        }
         long t0 = System.nanoTime();
         UmlKernel.Result result = UmlKernel.run(script, Duration.ofSeconds(600));
         System.out.printf("three-router lab: %.1f s%n%s%n", (System.nanoTime() - t0) / 1e9, result.output());
@@ -83,6 +121,17 @@ class ThreeRoutersTest {
         }
         String out = result.output();
         assertEquals("MASTER BACKUP BACKUP", r.get("initial"), out);
+        // every bad packet is dropped, counted under its reason, and moves nothing
+        assertEquals("7", r.get("injected"), out);
+        Map<String, String> expectedState = Map.of(
+                "a", "state=MASTER master=192.168.77.1 masterPriority=150 priority=150",
+                "b", "state=BACKUP master=192.168.77.1 masterPriority=150 priority=100",
+                "c", "state=BACKUP master=192.168.77.1 masterPriority=150 priority=50");
+        for (String id : List.of("a", "b", "c")) {
+            assertUnmovedAndCounted(r, id, "before", "after", expectedState.get(id),
+                    "LENGTH:2,TTL:1,VERSION:1,CHECKSUM:1,UNKNOWN_VRID:1,NO_ADDRESSES:1", out);
+        }
+        assertEquals("MASTER BACKUP BACKUP", r.get("after_bad"), out);
         assertEquals("MASTER MASTER BACKUP", r.get("after_cut"), "isolated n1 still thinks it is master; n2 took over\n" + out);
         assertEquals("MASTER_DOWN_TIMEOUT", r.get("b_cause"), out);
         assertEquals("yes MASTER BACKUP BACKUP", r.get("back"), out);
@@ -92,11 +141,35 @@ class ThreeRoutersTest {
         assertTrue(r.get("a_handover").startsWith("HANDOVER_STARTED HANDOVER_RELEASED NEW_MASTER_HEARD"), r.get("a_handover"));
         assertEquals("BACKUP MASTER BACKUP", r.get("later"), out);
         assertEquals("MASTER BACKUP", r.get("unicast"), "unicast pair\n" + out);
+        assertEquals("2", r.get("rogue_sent"), out);
+        assertUnmovedAndCounted(r, "u1", "ubefore", "uafter",
+                "state=MASTER master=192.168.77.1 masterPriority=150 priority=150", "UNKNOWN_UNICAST_SOURCE:1", out);
+        assertUnmovedAndCounted(r, "u2", "ubefore", "uafter",
+                "state=BACKUP master=192.168.77.1 masterPriority=150 priority=100", "UNKNOWN_UNICAST_SOURCE:1", out);
         assertEquals("MASTER PRIORITY_ZERO_RECEIVED", r.get("unicast_takeover"), out);
+        // the injected packets are the only drops of the whole run
+        Map<String, String> drops = Map.of("a", "7", "b", "7", "c", "7", "u1", "1", "u2", "1");
         for (String line : result.linesStartingWith("LOG ")) {
-            assertTrue(line.endsWith(": 0 drops, 0 transport errors") || line.endsWith(": 0 failed commands"), line);
+            String id = line.substring(0, line.indexOf(':'));
+            String expected = id.equals("lab") ? "lab: 0 failed commands" : id + ": " + drops.get(id) + " drops, 0 transport errors";
+            assertEquals(expected, line, out);
         }
         assertTrue(out.contains("LAB-DONE"), out);
         System.out.printf("cut -> takeover %s ms, resign -> released %s ms%n", r.get("cut_ms"), r.get("resign_ms"));
+        UmlLab.deleteWorkDir(work); // kept when an assertion above failed
+    }
+
+    /** Same state, master, priorities and transitions before and after; no drops before, exactly {@code drops} after. */
+    static void assertUnmovedAndCounted(Map<String, String> r, String id, String before, String after,
+                                        String expectedState, String drops, String out) {
+        String b = r.get(before + "." + id);
+        String a = r.get(after + "." + id);
+        assertTrue(b != null && a != null, "no probe of " + id + "\n" + out);
+        int bd = b.indexOf(" drops=");
+        int ad = a.indexOf(" drops=");
+        assertTrue(b.startsWith(expectedState + " "), id + " before the bad packets: " + b);
+        assertEquals(" drops=", b.substring(bd), id + " dropped nothing before the bad packets");
+        assertEquals(b.substring(0, bd), a.substring(0, ad), id + ": state, master, priorities or transitions moved");
+        assertEquals(" drops=" + drops, a.substring(ad), id + " counts each bad packet under its reason\n" + out);
     }
 }

@@ -22,6 +22,17 @@ final class UmlLab {
         }
     }
 
+    /** Removes a work dir after a passing run (a failing run keeps it for its pcaps and logs). */
+    static void deleteWorkDir(Path dir) {
+        try (var files = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) files.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove " + dir, e);
+        }
+    }
+
     /**
      * Bash prelude: {@code $W} work dir, {@code $JAVA} the node main, a bridge br0 (snooping off),
      * helpers mkns / launch_lab / jcmd / start_ka / wait_for / state_is / has_vip / no_vip.
@@ -83,7 +94,49 @@ final class UmlLab {
                   ip netns exec k keepalived -n -l -D -f /run/ka.conf -p /run/ka.pid -r /run/vrrp.pid >> $W/ka.log 2>&1 &
                   KA=$!; }
                 stop_ka() { kill -TERM $KA; wait $KA; KA=; }
-                """.formatted(UmlKernel.quote(work.toString()), UmlKernel.javaCommand(VrrpNodeMain.class));
+                """.formatted(UmlKernel.quote(work.toString()), labJavaCommand(work));
+    }
+
+    /**
+     * The lab JVM's command with a snapshot of the class directories (target/classes, target/test-classes)
+     * in {@code work}: the JVM inside UML loads classes lazily for minutes, and a build of the shared tree
+     * running meanwhile rewrites those directories under it.
+     */
+    static String labJavaCommand(Path work) {
+        String command = UmlKernel.javaCommand(VrrpNodeMain.class);
+        String classPath = System.getProperty("java.class.path");
+        List<String> entries = new ArrayList<>();
+        int n = 0;
+        for (String entry : classPath.split(java.io.File.pathSeparator)) {
+            Path dir = Path.of(entry);
+            if (Files.isDirectory(dir)) {
+                Path copy = work.resolve("cp" + n++);
+                copyTree(dir, copy);
+                entries.add(copy.toString());
+            } else {
+                entries.add(entry);
+            }
+        }
+        String quoted = UmlKernel.quote(classPath);
+        if (!command.contains(quoted)) {
+            throw new IllegalStateException("UmlKernel.javaCommand no longer quotes the class path: " + command);
+        }
+        return command.replace(quoted, UmlKernel.quote(String.join(java.io.File.pathSeparator, entries)));
+    }
+
+    private static void copyTree(Path from, Path to) {
+        try (var files = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot copy " + from + " to " + to, e);
+        }
     }
 
     /** tshark's view of every VRRP packet in {@code pcap}: "time|ip.src|ipv6.src|ip.ttl|ipv6.hlim|prio|checksum status|expert". */

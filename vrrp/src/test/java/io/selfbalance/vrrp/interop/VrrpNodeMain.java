@@ -12,6 +12,7 @@ import io.selfbalance.vrrp.VrrpAdvertisement;
 import io.selfbalance.vrrp.VrrpListener;
 import io.selfbalance.vrrp.VrrpRouter;
 import io.selfbalance.vrrp.VrrpRouterSettings;
+import io.selfbalance.vrrp.VrrpStatus;
 import io.selfbalance.vrrp.VrrpVersion;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -36,7 +37,8 @@ import java.util.concurrent.TimeUnit;
  * <p>Launch argument: {@code dir=...} (state files {@code <id>.state}). Commands on stdin, each
  * answered by {@code DONE <command>} once complete: {@code start id=.. ns=.. key=value...} (iface,
  * vrid, version, priority, intervalMs, vips, preempt, checksum, peers, primary), {@code stop ID},
- * {@code graceful ID}, {@code resign ID}, {@code priority ID N}, {@code exit}. Events go to stdout
+ * {@code graceful ID}, {@code resign ID}, {@code priority ID N}, {@code status ID},
+ * {@code probe ID} (state, master, priorities, transitions, drops by reason), {@code exit}. Events go to stdout
  * as {@code <id> <epoch ms> <event>}.
  */
 public final class VrrpNodeMain {
@@ -81,6 +83,7 @@ public final class VrrpNodeMain {
                     case "resign" -> routers.get(words.get(1)).resign();
                     case "priority" -> routers.get(words.get(1)).setPriority(Integer.parseInt(words.get(2)));
                     case "status" -> say(words.get(1), "STATUS " + routers.get(words.get(1)).status());
+                    case "probe" -> say(words.get(1), "PROBE " + probe(routers.get(words.get(1)).status()));
                     case "exit" -> {
                         for (Map.Entry<String, VrrpRouter> e : routers.entrySet()) {
                             e.getValue().stop().get(30, TimeUnit.SECONDS);
@@ -139,6 +142,24 @@ public final class VrrpNodeMain {
                 say(id, "TRANSPORT_ERROR " + error.getMessage());
             }
         };
+    }
+
+    /** The state a bad packet must not change, then the non-zero drop counters in check order. */
+    static String probe(VrrpStatus st) {
+        StringBuilder sb = new StringBuilder("state=").append(st.state())
+                .append(" master=").append(st.masterAddress() == null ? "-" : st.masterAddress().getHostAddress())
+                .append(" masterPriority=").append(st.masterPriority())
+                .append(" priority=").append(st.priority())
+                .append(" transitions=").append(st.transitions())
+                .append(" drops=");
+        String sep = "";
+        for (DropReason r : DropReason.values()) {
+            if (st.dropped(r) != 0) {
+                sb.append(sep).append(r).append(':').append(st.dropped(r));
+                sep = ",";
+            }
+        }
+        return sb.toString();
     }
 
     private static Map<String, String> parse(List<String> args) {
