@@ -1,0 +1,140 @@
+package io.selfbalance.jetty;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.selfbalance.testkit.UmlKernel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The module in the real jetty-home 12.1.12 inside the user-mode-linux kernel (which has IPVS): two jetty.base
+ * directories made with the operator's steps (overlay unpacked, {@code --add-modules=http,ee10-deploy,selfbalance},
+ * the demo WAR), each run by start.jar in its own network namespace on one bridge, a client in a third. Checked from
+ * outside with {@code ip}, {@code ipvsadm} and {@code curl}; one boot, one scenario:
+ * <ol>
+ * <li>n1 alone becomes MASTER: VIP on eth0 with a finite lifetime, IPVS wrr/DR service, health endpoints with the
+ * demo's checks, status JSON on loopback only; the client reaches n1's demo through the VIP.</li>
+ * <li>n2 joins as BACKUP with the VIP on lo; the client's requests reach both nodes through n1's IPVS.</li>
+ * <li>n1 stops (SIGTERM): drains, hands over make-before-break; n2 is MASTER and serves the VIP; n1 left no VIP
+ * and no IPVS service.</li>
+ * <li>n2 stops: nothing of ours is left.</li>
+ * </ol>
+ */
+class SelfbalanceUmlIT {
+
+    @TempDir
+    Path temp;
+
+    private JettyBase node(JettyBase template, String name, String address, int priority) throws Exception {
+        JettyBase base = template.copyTo(temp.resolve(name));
+        Files.copy(JettyBase.DEMO_WAR, base.dir.resolve("webapps/demo.war"));
+        base.appendIni("selfbalance", List.of(
+            "jetty.http.port=8080",
+            "selfbalance.interface=eth0",
+            "selfbalance.address=" + address,
+            "selfbalance.vip-lifetime=5s",
+            "selfbalance.drain-time=2s",
+            "selfbalance.routers.main.vrid=51",
+            "selfbalance.routers.main.vips=192.168.77.254/24",
+            "selfbalance.routers.main.priority=" + priority,
+            "selfbalance.routers.main.advert-interval=500ms",
+            "selfbalance.nodes.n1.address=192.168.77.11",
+            "selfbalance.nodes.n2.address=192.168.77.12",
+            "selfbalance.health.probe-interval=1s",
+            "selfbalance.health.probe-timeout=800ms",
+            "selfbalance.health.local-interval=500ms"));
+        return base;
+    }
+
+    @Test
+    void twoJettyNodesElectServeThroughTheVipHandOverAndLeaveNothing() throws Exception {
+        JettyBase template = new JettyBase(temp.resolve("template")).unpackOverlay();
+        JettyBase.ProcessResult add = template.startJar(Duration.ofSeconds(90), "--add-modules=http,ee10-deploy,selfbalance");
+        assertEquals(0, add.exitCode(), add.output());
+        JettyBase n1 = node(template, "n1", "192.168.77.11", 150);
+        JettyBase n2 = node(template, "n2", "192.168.77.12", 100);
+        String java = JettyBase.javaBinary();
+        String startJar = JettyBase.JETTY_HOME.resolve("start.jar").toString();
+        String script = """
+            VIP=192.168.77.254
+            JAVA=%s
+            START=%s
+            N1=%s
+            N2=%s
+            export JAVA_TOOL_OPTIONS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss512k -Xmx192m"
+            check() { if eval "$2"; then echo "CHECK PASS $1"; else echo "CHECK FAIL $1"; fi; }
+            status() { ip netns exec $1 curl -s --max-time 3 http://127.0.0.1:8080/selfbalance/status; }
+            await() { # node, text, seconds
+              local end=$(( $(date +%%s) + $3 ))
+              while [ $(date +%%s) -lt $end ]; do status $1 | grep -q "$2" && return 0; sleep 0.3; done
+              echo "timeout waiting for $2 on $1: $(status $1)"; tail -n 40 $(eval echo \\$$(echo $1 | tr a-z A-Z))/jetty.out | cut -c1-300; return 1; }
+            jetty() { # node, base: own UTS namespace so the demo webapp names itself after the node
+              (cd $2 && exec ip netns exec $1 unshare --uts /bin/sh -c "hostname $1; HOSTNAME=$1; export HOSTNAME; exec $JAVA -jar $START" >$2/jetty.out 2>&1) &
+            }
+            ip link add br0 type bridge && ip link set br0 up
+            for n in n1 n2 c; do
+              ip netns add $n
+              ip link add v$n type veth peer name eth0 netns $n
+              ip link set v$n master br0 up
+              ip -n $n link set lo up && ip -n $n link set eth0 up
+            done
+            ip -n n1 addr add 192.168.77.11/24 dev eth0
+            ip -n n2 addr add 192.168.77.12/24 dev eth0
+            ip -n c addr add 192.168.77.100/24 dev eth0
+
+            jetty n1 $N1; P1=$!
+            echo "$(date +%%T) n1 launched"
+            check n1-master "await n1 '\\"role\\":\\"MASTER\\"' 240"
+            echo "$(date +%%T) n1 master"
+            echo "n1 status: $(status n1)"
+            check n1-vip-on-eth0-with-lifetime "ip -n n1 -o addr show dev eth0 | grep \\"$VIP/24\\" | grep -Eq 'valid_lft [0-5]sec'"
+            check n1-vip-not-on-lo "! ip -n n1 -o addr show dev lo | grep -q $VIP"
+            ip netns exec n1 ipvsadm -Ln
+            check n1-ipvs-service "ip netns exec n1 ipvsadm -Ln | grep -Eq \\"TCP  $VIP:8080 wrr\\""
+            check n1-ipvs-self "ip netns exec n1 ipvsadm -Ln | grep -Eq '192.168.77.11:8080 +Route +1 '"
+            check n1-health-ready "ip netns exec n1 curl -s -o /dev/null -w '%%{http_code}' http://127.0.0.1:8080/health/ready | grep -q 200 && ip netns exec n1 curl -s http://127.0.0.1:8080/health/ready | grep -q demo-ready"
+            check n1-health-live "ip netns exec n1 curl -s -o /dev/null -w '%%{http_code}' http://127.0.0.1:8080/health/live | grep -q 200"
+            check n1-health-started "ip netns exec n1 curl -s -o /dev/null -w '%%{http_code}' http://127.0.0.1:8080/health/started | grep -q 200"
+            check n1-status-local-only "ip netns exec n1 curl -s -o /dev/null -w '%%{http_code}' http://192.168.77.11:8080/selfbalance/status | grep -q 403"
+            echo "whoami through the VIP: $(ip netns exec c curl -s --max-time 5 http://$VIP:8080/demo/api/whoami)"
+            echo "whoami on n1: $(ip netns exec n1 curl -s --max-time 5 http://127.0.0.1:8080/demo/api/whoami)"
+            check client-reaches-n1-through-vip "ip netns exec c curl -s --max-time 5 http://$VIP:8080/demo/api/whoami | grep -q '\\"node\\":\\"n1\\"'"
+
+            jetty n2 $N2; P2=$!
+            check n2-backup "await n2 '\\"role\\":\\"BACKUP\\"' 240"
+            echo "$(date +%%T) n2 backup"
+            check n2-vip-on-lo-only "ip -n n2 -o addr show dev lo | grep -q \\"$VIP/32\\" && ! ip -n n2 -o addr show dev eth0 | grep -q $VIP"
+            for i in $(seq 1 100); do ip netns exec n1 ipvsadm -Ln | grep -Eq '192.168.77.12:8080 +Route +1 ' && break; sleep 0.3; done
+            ip netns exec n1 ipvsadm -Ln
+            check n1-ipvs-gives-n2-weight "ip netns exec n1 ipvsadm -Ln | grep -Eq '192.168.77.12:8080 +Route +1 '"
+            rm -f /run/served; for i in $(seq 1 8); do ip netns exec c curl -s --max-time 5 http://$VIP:8080/demo/api/whoami >>/run/served; echo >>/run/served; done
+            echo "served: $(grep -o '"node":"n[12]"' /run/served | sort | uniq -c | tr '\\n' ' ')"
+            check client-reaches-both-nodes "grep -q '\\"node\\":\\"n1\\"' /run/served && grep -q '\\"node\\":\\"n2\\"' /run/served"
+
+            T1=$(date +%%s%%N); kill -TERM $P1; wait $P1; T2=$(date +%%s%%N)
+            echo "BENCH n1-graceful-stop-ms $(( (T2 - T1) / 1000000 ))"
+            check n2-master "await n2 '\\"role\\":\\"MASTER\\"' 30"
+            check n2-vip-on-eth0 "ip -n n2 -o addr show dev eth0 | grep -q \\"$VIP/24\\""
+            check n2-ipvs-service "ip netns exec n2 ipvsadm -Ln | grep -Eq \\"TCP  $VIP:8080 wrr\\""
+            check n1-no-vip-left "! ip -n n1 -o addr show | grep -q $VIP"
+            check n1-no-ipvs-left "[ -z \\"$(ip netns exec n1 ipvsadm -Ln | grep TCP)\\" ]"
+            check client-reaches-n2-after-handover "ip netns exec c curl -s --max-time 5 http://$VIP:8080/demo/api/whoami | grep -q '\\"node\\":\\"n2\\"'"
+            grep -E 'Selfbalance' $N1/jetty.out | tail -n 25 | cut -c1-300
+
+            kill -TERM $P2; wait $P2
+            check n2-no-vip-left "! ip -n n2 -o addr show | grep -q $VIP"
+            check n2-no-ipvs-left "[ -z \\"$(ip netns exec n2 ipvsadm -Ln | grep TCP)\\" ]"
+            echo CHECKS-DONE
+            """.formatted(java, startJar, n1.dir, n2.dir);
+        UmlKernel.Result r = UmlKernel.run(script, Duration.ofMinutes(15), 1536);
+        System.out.println(r.output());
+        assertEquals(List.of(), r.linesStartingWith("CHECK FAIL "), r.output());
+        assertEquals(1, r.linesStartingWith("CHECKS-DONE").size(), "the scenario did not finish:\n" + r.output());
+        assertTrue(r.linesStartingWith("CHECK PASS ").size() >= 22, r.output());
+    }
+}
