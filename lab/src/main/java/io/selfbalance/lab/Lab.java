@@ -47,6 +47,8 @@ public final class Lab {
     private final long startedMs = System.currentTimeMillis();
     private volatile String phase = "start";
     private volatile Cluster.Snapshot latest;
+    /** The snapshot the last {@link #stable()} call judged (the table thread keeps replacing {@link #latest}). */
+    private volatile Cluster.Snapshot judged;
     private volatile boolean printing;
     private ClientProcess client;
 
@@ -273,7 +275,8 @@ public final class Lab {
         }
         client = new ClientProcess(s, work.resolve("client.log"));
         long stable = waitFor(this::stable, 180_000, 500);
-        Cluster.Snapshot snap = cluster.snapshot();
+        // describe the snapshot that was judged, not a later one
+        Cluster.Snapshot snap = judged;
         check("start: exactly one master, every node in its IPVS table with weight > 0, all ready", stable >= 0,
                 describe(snap));
         if (stable < 0) {
@@ -289,6 +292,7 @@ public final class Lab {
     private boolean stable() {
         Cluster.Snapshot snap = cluster.snapshot();
         latest = snap;
+        judged = snap;
         if (snap.masters().size() != 1) {
             return false;
         }
@@ -306,7 +310,7 @@ public final class Lab {
 
     private void settle(String scenario, long timeoutMs) {
         long ms = waitFor(this::stable, timeoutMs, 500);
-        Cluster.Snapshot snap = cluster.snapshot();
+        Cluster.Snapshot snap = judged;
         List<String> masters = snap.masters();
         machine("LAB-MASTERS scenario=" + scenario + " masters=" + String.join(",", masters) + " settleMs=" + ms);
         check(scenario + ": ends with exactly one master", masters.size() == 1, "masters " + masters + "; " + describe(snap));

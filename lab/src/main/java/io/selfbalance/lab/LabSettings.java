@@ -37,7 +37,7 @@ public record LabSettings(int nodes, List<Integer> weights, List<Integer> priori
 
     public static LabSettings defaults() {
         return new LabSettings(3, List.of(1, 2, 3), List.of(150, 100, 50), 8080, SUBNET + "254", 77,
-                1000, 500, 2, 2, 5000, 2000, 10, "sblab0");
+                1000, 1000, 2, 2, 5000, 2000, 10, "sblab0");
     }
 
     public LabSettings {

@@ -39,7 +39,7 @@ class LoadClientTest {
         server.start();
         try {
             String out = runClient("--url", "http://127.0.0.1:" + server.getAddress().getPort() + "/api/whoami",
-                    "--interval-ms", "2", "--requests", "60");
+                    "--interval-ms", "5", "--requests", "60", "--timeout-ms", "10000");
             ClientProcess.Fields done = lastLine(out, "DONE");
             assertEquals(60, done.num("sent"), out);
             assertEquals(60, done.num("ok"), out);
@@ -118,7 +118,7 @@ class LoadClientTest {
             assertTrue(ev.num("failed") >= 20, out);
             assertTrue(ev.num("ok") >= 20, out);
             // the server failed for 400 ms after the fault: the outage covers that, plus at most scheduling slack
-            assertTrue(ev.num("outageMs") >= 390 && ev.num("outageMs") < 1000, "outageMs " + ev.num("outageMs"));
+            assertTrue(ev.num("outageMs") >= 390 && ev.num("outageMs") < 3000, "outageMs " + ev.num("outageMs"));
         } finally {
             server.stop(0);
         }
