@@ -47,10 +47,11 @@ final class UmlLab {
                 exec %s "$@"
                 EON
                 chmod +x $W/node.sh; JAVA=$W/node.sh
-                # polls every 0.2 s: inside UML every fork is expensive and the routers share the one CPU
-                now_ms() { echo $(( $(date +%%s%%N) / 1000000 )); }
-                wait_for() { local end=$(( $(now_ms) + $1 * 1000 )); shift
-                  while ! "$@" >/dev/null 2>&1; do [ $(now_ms) -ge $end ] && return 1; sleep 0.2; done; return 0; }
+                # inside UML every fork is expensive and takes the one CPU from the routers: builtins where
+                # possible (clock, state files, the lab JVM's replies), polling every 0.2 s where not
+                now_ms() { echo $(( ${EPOCHREALTIME/[.,]/} / 1000 )); }
+                wait_for() { local end=$(( ${EPOCHREALTIME/[.,]/} / 1000 + $1 * 1000 )); shift
+                  while ! "$@" >/dev/null 2>&1; do [ $(( ${EPOCHREALTIME/[.,]/} / 1000 )) -ge $end ] && return 1; sleep 0.2; done; return 0; }
                 ip link add br0 type bridge mcast_snooping 0; ip link set br0 up
                 mkns() { # name ipv4 ipv6 mac
                   ip netns add $1
@@ -60,19 +61,19 @@ final class UmlLab {
                   ip netns exec $1 sysctl -qw net.ipv6.conf.eth0.accept_dad=0
                   ip -n $1 link set lo up; ip -n $1 link set eth0 up
                   ip -n $1 addr add $2/24 dev eth0; ip -n $1 addr add $3/64 dev eth0 nodad; }
-                state_is() { [ "$(cat $W/$1.state 2>/dev/null)" = "$2" ]; }
+                state_is() { local s=; read -r s < $W/$1.state; [ "$s" = "$2" ]; } 2>/dev/null
                 has_vip() { ip -n $1 addr show dev eth0 | grep -q " $2/"; }
                 no_vip() { ! has_vip "$@"; }
                 launch_lab() { # one JVM hosting every router of this boot (see VrrpNodeMain)
-                  rm -f /run/lab.in; mkfifo /run/lab.in
-                  $JAVA dir=$W < /run/lab.in > $W/lab.log 2>&1 &
+                  rm -f /run/lab.in /run/lab.ack; mkfifo /run/lab.in /run/lab.ack
+                  exec 4<>/run/lab.ack
+                  $JAVA dir=$W ack=/run/lab.ack < /run/lab.in > $W/lab.log 2>&1 &
                   exec 3>/run/lab.in
-                  wait_for 240 grep -q "^lab .* READY" $W/lab.log || echo "RESULT lab.ready no"; }
-                done_count() { grep -c "^lab .* DONE " $W/lab.log; }
-                count_above() { [ $(done_count) -gt $1 ]; }
-                jcmd() { # sends a command to the lab JVM and waits for its DONE line
-                  local n0=$(done_count); echo "$*" >&3
-                  wait_for 240 count_above $n0 || echo "RESULT lab.timeout $*"; }
+                  jcmd hello; [ "$ACK" = "DONE hello" ] || echo "RESULT lab.ready no"; }
+                ACK=
+                jcmd() { # sends a command to the lab JVM, blocks (no polling) for its one-line reply in $ACK
+                  echo "$*" >&3; ACK=
+                  read -r -t 240 -u 4 ACK || echo "RESULT lab.timeout $*"; }
                 jlog() { grep "^$1 " $W/lab.log; }
                 ts_of() { jlog $1 | grep "$2" | tail -1 | cut -d' ' -f2; }
                 KA=

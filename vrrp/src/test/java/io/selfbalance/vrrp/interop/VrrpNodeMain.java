@@ -15,6 +15,8 @@ import io.selfbalance.vrrp.VrrpRouterSettings;
 import io.selfbalance.vrrp.VrrpStatus;
 import io.selfbalance.vrrp.VrrpVersion;
 import java.io.BufferedReader;
+import java.io.FileOutputStream;
+import java.io.PrintStream;
 import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -38,7 +40,9 @@ import java.util.concurrent.TimeUnit;
  * answered by {@code DONE <command>} once complete: {@code start id=.. ns=.. key=value...} (iface,
  * vrid, version, priority, intervalMs, vips, preempt, checksum, peers, primary), {@code stop ID},
  * {@code graceful ID}, {@code resign ID}, {@code priority ID N}, {@code status ID},
- * {@code probe ID} (state, master, priorities, transitions, drops by reason), {@code exit}. Events go to stdout
+ * {@code probe ID} (state, master, priorities, transitions, drops by reason), {@code hello}, {@code exit}.
+ * With {@code ack=FIFO} each command is also answered by one line there: the probe's result, or
+ * {@code DONE <command>}. Events go to stdout
  * as {@code <id> <epoch ms> <event>}.
  */
 public final class VrrpNodeMain {
@@ -48,12 +52,15 @@ public final class VrrpNodeMain {
         MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         EventLoop loop = (EventLoop) group.next();
         Map<String, VrrpRouter> routers = new HashMap<>();
+        // one reply line per command on the ack FIFO: the lab script blocks on it instead of polling the log
+        PrintStream ack = launch.containsKey("ack") ? new PrintStream(new FileOutputStream(launch.get("ack")), true) : null;
         say("lab", "READY");
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in));
         String line;
         while ((line = in.readLine()) != null) {
             line = line.trim();
             List<String> words = Arrays.asList(line.split("\\s+"));
+            String reply = "";
             try {
                 switch (words.get(0)) {
                     case "start" -> {
@@ -83,13 +90,20 @@ public final class VrrpNodeMain {
                     case "resign" -> routers.get(words.get(1)).resign();
                     case "priority" -> routers.get(words.get(1)).setPriority(Integer.parseInt(words.get(2)));
                     case "status" -> say(words.get(1), "STATUS " + routers.get(words.get(1)).status());
-                    case "probe" -> say(words.get(1), "PROBE " + probe(routers.get(words.get(1)).status()));
+                    case "probe" -> {
+                        reply = probe(routers.get(words.get(1)).status());
+                        say(words.get(1), "PROBE " + reply);
+                    }
+                    case "hello" -> { }
                     case "exit" -> {
                         for (Map.Entry<String, VrrpRouter> e : routers.entrySet()) {
                             e.getValue().stop().get(30, TimeUnit.SECONDS);
                             say(e.getKey(), "FINAL " + e.getValue().status());
                         }
                         say("lab", "DONE exit");
+                        if (ack != null) {
+                            ack.println("DONE exit");
+                        }
                         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
                         System.exit(0);
                     }
@@ -97,8 +111,12 @@ public final class VrrpNodeMain {
                 }
             } catch (Exception e) {
                 say("lab", "FAILED " + line + ": " + e);
+                reply = "FAILED " + e;
             }
             say("lab", "DONE " + line);
+            if (ack != null) {
+                ack.println(reply.isEmpty() ? "DONE " + line : reply);
+            }
         }
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     }
