@@ -334,7 +334,13 @@ public final class Json {
                     // falls through to BigDecimal
                 }
             }
-            return new BigDecimal(text);
+            try {
+                return new BigDecimal(text);
+            } catch (NumberFormatException | ArithmeticException e) {
+                // valid JSON grammar, but the exponent (with the fraction digits) leaves BigDecimal's 32-bit scale
+                pos = start;
+                throw error("number exponent out of range (" + e.getMessage() + ")");
+            }
         }
     }
 }

@@ -101,4 +101,23 @@ class JsonTest {
             assertTrue(e.getMessage().startsWith("invalid JSON at offset "), e.getMessage());
         }
     }
+
+    /** Found by the fuzz module (HealthJsonFuzzTest): BigDecimal's NumberFormatException escaped. */
+    @Test
+    void exponentsBeyondBigDecimalAreParseErrorsAtTheNumber() {
+        String[][] cases = {
+                {"1e2147483648", "0"}, // Exponent overflow
+                {"145e-3567897890}", "0"}, // Too many nonzero exponent digits
+                {"[1,2,4E+1555555555551,2,", "5"},
+                {"{\"status\":\"UP\",\"checks\":[],\"w\":0.5e-2147483648}", "31"}, // scale out of range
+        };
+        for (String[] c : cases) {
+            Json.JsonParseException e = assertThrows(Json.JsonParseException.class, () -> Json.parse(c[0]), c[0]);
+            assertTrue(e.getMessage().startsWith("invalid JSON at offset " + c[1] + ": number exponent out of range"),
+                    e.getMessage());
+        }
+        // the largest exponents BigDecimal holds still parse: a huge body is a number, not a crash
+        assertEquals(new BigDecimal("1e2147483647"), Json.parse("1e2147483647"));
+        assertEquals(new BigDecimal("1e-2147483647"), Json.parse("1e-2147483647"));
+    }
 }

@@ -7,6 +7,7 @@ import io.selfbalance.ipvs.netlink.Netlink;
 import io.selfbalance.ipvs.netlink.NetlinkFormatException;
 import io.selfbalance.ipvs.netlink.NetlinkMessage;
 import io.selfbalance.ipvs.netlink.NetlinkRequest;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
@@ -194,30 +195,54 @@ public final class IpvsCodec {
         return new IpvsInfo(a.u32(INFO_ATTR_VERSION), a.has(INFO_ATTR_CONN_TAB_SIZE) ? a.u32(INFO_ATTR_CONN_TAB_SIZE) : 0);
     }
 
+    /**
+     * A service from a kernel reply. Every value is checked against what {@link IpvsService} accepts while it is
+     * read, so a malformed or unexpected reply fails with a {@link NetlinkFormatException} naming the attribute and
+     * its value, never with the value type's {@link IllegalArgumentException}.
+     */
     public IpvsService decodeService(NetlinkMessage m) {
         Attributes s = GenericNetlink.attributes(m).nested(CMD_ATTR_SERVICE);
-        AddressFamily family = AddressFamily.of(s.u16(SVC_ATTR_AF));
+        AddressFamily family = family("SVC_ATTR_AF", s.u16(SVC_ATTR_AF));
         int fwmark = s.has(SVC_ATTR_FWMARK) ? s.u32(SVC_ATTR_FWMARK) : 0;
         IpvsProtocol protocol = null;
         InetAddress address = null;
         int port = 0;
         if (fwmark == 0) {
-            protocol = IpvsProtocol.of(s.u16(SVC_ATTR_PROTOCOL));
+            protocol = protocol(s.u16(SVC_ATTR_PROTOCOL));
             address = address(family, s.bytes(SVC_ATTR_ADDR));
             port = s.be16(SVC_ATTR_PORT);
         }
-        int flags = s.has(SVC_ATTR_FLAGS) ? ByteBuffer.wrap(s.bytes(SVC_ATTR_FLAGS)).order(ByteOrder.nativeOrder()).getInt(0) : 0;
-        int timeout = s.has(SVC_ATTR_TIMEOUT) ? s.u32(SVC_ATTR_TIMEOUT) : 0;
+        String scheduler = s.string(SVC_ATTR_SCHED_NAME);
+        if (!IpvsService.isSchedulerName(scheduler)) {
+            throw new NetlinkFormatException("SVC_ATTR_SCHED_NAME '" + printable(scheduler)
+                    + "' is not a scheduler name (1-15 characters of a-z, 0-9, _)");
+        }
+        int flags = s.has(SVC_ATTR_FLAGS) ? serviceFlags(s.bytes(SVC_ATTR_FLAGS)) : 0;
+        int timeout = s.has(SVC_ATTR_TIMEOUT) ? nonNegative("SVC_ATTR_TIMEOUT", s.u32(SVC_ATTR_TIMEOUT)) : 0;
         int netmask = family.maxPrefixLength();
         if (s.has(SVC_ATTR_NETMASK)) {
             netmask = family == AddressFamily.INET ? maskToPrefix(s.be32(SVC_ATTR_NETMASK)) : s.u32(SVC_ATTR_NETMASK);
+            if (netmask < 0 || netmask > family.maxPrefixLength()) {
+                throw new NetlinkFormatException("SVC_ATTR_NETMASK " + Integer.toUnsignedString(netmask)
+                        + " of an " + family + " service is not a prefix length 0.." + family.maxPrefixLength());
+            }
         }
-        return new IpvsService(family, protocol, address, port, fwmark, s.string(SVC_ATTR_SCHED_NAME), flags, timeout, netmask);
+        try {
+            return new IpvsService(family, protocol, address, port, fwmark, scheduler, flags, timeout, netmask);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            // the checks above cover what the constructor checks; this keeps the documented exception if they drift
+            throw new NetlinkFormatException("service reply not accepted: " + e.getMessage(), e);
+        }
     }
 
+    /**
+     * A destination from a kernel reply; like {@link #decodeService}, a value {@link IpvsDestination} would refuse
+     * fails with a {@link NetlinkFormatException} naming the attribute and its value.
+     */
     public IpvsDestination decodeDestination(NetlinkMessage m, AddressFamily serviceFamily) {
         Attributes d = GenericNetlink.attributes(m).nested(CMD_ATTR_DEST);
-        AddressFamily family = d.has(DEST_ATTR_ADDR_FAMILY) ? AddressFamily.of(d.u16(DEST_ATTR_ADDR_FAMILY)) : serviceFamily;
+        AddressFamily family = d.has(DEST_ATTR_ADDR_FAMILY)
+                ? family("DEST_ATTR_ADDR_FAMILY", d.u16(DEST_ATTR_ADDR_FAMILY)) : serviceFamily;
         IpvsStats stats = IpvsStats.ZERO;
         if (d.has(DEST_ATTR_STATS64)) {
             stats = stats(d.nested(DEST_ATTR_STATS64));
@@ -227,9 +252,78 @@ public final class IpvsCodec {
         IpvsDestination.Counters counters = new IpvsDestination.Counters(
                 optionalCounter(d, DEST_ATTR_ACTIVE_CONNS), optionalCounter(d, DEST_ATTR_INACT_CONNS),
                 optionalCounter(d, DEST_ATTR_PERSIST_CONNS), stats);
-        return new IpvsDestination(address(family, d.bytes(DEST_ATTR_ADDR)), d.be16(DEST_ATTR_PORT),
-                Forwarding.of(d.u32(DEST_ATTR_FWD_METHOD)), d.u32(DEST_ATTR_WEIGHT),
-                d.u32(DEST_ATTR_U_THRESH), d.u32(DEST_ATTR_L_THRESH), counters);
+        InetAddress address = address(family, d.bytes(DEST_ATTR_ADDR));
+        int port = d.be16(DEST_ATTR_PORT);
+        Forwarding forwarding = forwarding(d.u32(DEST_ATTR_FWD_METHOD));
+        int weight = nonNegative("DEST_ATTR_WEIGHT", d.u32(DEST_ATTR_WEIGHT));
+        int upper = nonNegative("DEST_ATTR_U_THRESH", d.u32(DEST_ATTR_U_THRESH));
+        int lower = nonNegative("DEST_ATTR_L_THRESH", d.u32(DEST_ATTR_L_THRESH));
+        try {
+            return new IpvsDestination(address, port, forwarding, weight, upper, lower, counters);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new NetlinkFormatException("destination reply not accepted: " + e.getMessage(), e);
+        }
+    }
+
+    private static AddressFamily family(String attribute, int number) {
+        if (number == AddressFamily.INET.number()) {
+            return AddressFamily.INET;
+        }
+        if (number == AddressFamily.INET6.number()) {
+            return AddressFamily.INET6;
+        }
+        throw new NetlinkFormatException(attribute + " " + number + " is neither AF_INET (2) nor AF_INET6 (10)");
+    }
+
+    private static IpvsProtocol protocol(int number) {
+        for (IpvsProtocol p : IpvsProtocol.values()) {
+            if (p.number() == number) {
+                return p;
+            }
+        }
+        throw new NetlinkFormatException("SVC_ATTR_PROTOCOL " + number + " is not TCP (6), UDP (17) or SCTP (132)");
+    }
+
+    /** The kernel keeps other IP_VS_CONN_F_* bits next to the method; only the low 3 bits are the method. */
+    private static Forwarding forwarding(int code) {
+        for (Forwarding f : Forwarding.values()) {
+            if (f.code() == (code & 0x7)) {
+                return f;
+            }
+        }
+        throw new NetlinkFormatException("DEST_ATTR_FWD_METHOD 0x" + Integer.toHexString(code)
+                + " has forwarding method " + (code & 0x7) + "; known: 0 (NAT), 1 (local), 2 (tunnel), 3 (DR)");
+    }
+
+    /** struct ip_vs_flags {u32 flags; u32 mask}: only the flags word is read, so at least 4 bytes are needed. */
+    private static int serviceFlags(byte[] raw) {
+        if (raw.length < 4) {
+            throw new NetlinkFormatException("SVC_ATTR_FLAGS has " + raw.length
+                    + " bytes; struct ip_vs_flags starts with a 4-byte flags word");
+        }
+        return ByteBuffer.wrap(raw).order(ByteOrder.nativeOrder()).getInt(0);
+    }
+
+    /** A kernel u32 that the value types hold as a non-negative int: 2^31 and above is refused, not wrapped. */
+    private static int nonNegative(String attribute, int u32) {
+        if (u32 < 0) {
+            throw new NetlinkFormatException(attribute + " " + Integer.toUnsignedString(u32)
+                    + " is above the supported maximum " + Integer.MAX_VALUE);
+        }
+        return u32;
+    }
+
+    /** A kernel string for an error message: anything outside printable ASCII as \xNN. */
+    private static String printable(String s) {
+        StringBuilder b = new StringBuilder();
+        for (char c : s.toCharArray()) {
+            if (c >= 0x20 && c < 0x7f) {
+                b.append(c);
+            } else {
+                b.append(String.format("\\x%02x", (int) c));
+            }
+        }
+        return b.toString();
     }
 
     private static long optionalCounter(Attributes a, int type) {
@@ -244,13 +338,19 @@ public final class IpvsCodec {
         return new IpvsStats(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9]);
     }
 
-    /** The kernel sends a 16-byte union nf_inet_addr; an IPv4 address is its first 4 bytes. */
+    /**
+     * The kernel sends a 16-byte union nf_inet_addr; an IPv4 address is its first 4 bytes. An IPv6 address stays an
+     * {@link java.net.Inet6Address} even when it is IPv4-mapped ({@code ::ffff:a.b.c.d}), which IPVS accepts as an
+     * IPv6 service or destination: {@link InetAddress#getByAddress(byte[])} would turn it into an IPv4 address.
+     */
     static InetAddress address(AddressFamily family, byte[] raw) {
         if (raw.length < family.addressLength()) {
             throw new NetlinkFormatException(family + " address of " + raw.length + " bytes");
         }
         try {
-            return InetAddress.getByAddress(Arrays.copyOf(raw, family.addressLength()));
+            byte[] bytes = Arrays.copyOf(raw, family.addressLength());
+            return family == AddressFamily.INET6 ? Inet6Address.getByAddress(null, bytes, -1)
+                    : InetAddress.getByAddress(bytes);
         } catch (UnknownHostException e) {
             throw new NetlinkFormatException("bad address bytes: " + e.getMessage());
         }

@@ -45,7 +45,7 @@ public record IpvsService(AddressFamily family, IpvsProtocol protocol, InetAddre
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port " + port + " outside 0..65535");
         }
-        if (scheduler == null || !SCHEDULER.matcher(scheduler).matches()) {
+        if (!isSchedulerName(scheduler)) {
             throw new IllegalArgumentException("scheduler '" + scheduler
                     + "' must be 1-15 characters of a-z, 0-9, _ (e.g. wrr, rr, wlc, mh)");
         }
@@ -57,6 +57,11 @@ public record IpvsService(AddressFamily family, IpvsProtocol protocol, InetAddre
             throw new IllegalArgumentException("netmask /" + netmask + " outside 0.." + family.maxPrefixLength()
                     + " for " + family);
         }
+    }
+
+    /** Whether {@code name} can name an IPVS scheduler (the kernel's limit is 15 characters). */
+    static boolean isSchedulerName(String name) {
+        return name != null && SCHEDULER.matcher(name).matches();
     }
 
     /** A non-persistent service with default netmask. */

@@ -5,4 +5,8 @@ public final class NetlinkFormatException extends RuntimeException {
     public NetlinkFormatException(String message) {
         super(message);
     }
+
+    public NetlinkFormatException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }
