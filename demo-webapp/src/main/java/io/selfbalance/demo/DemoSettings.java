@@ -16,10 +16,10 @@ import java.util.function.Function;
  */
 public record DemoSettings(String nodeName, Path downFile) {
 
-    public static final String NODE_PROPERTY = "selfbalance.demo.node";
-    public static final String NODE_ENV = "SELFBALANCE_DEMO_NODE";
-    public static final String DOWN_FILE_PROPERTY = "selfbalance.demo.downFile";
-    public static final String DOWN_FILE_ENV = "SELFBALANCE_DEMO_DOWN_FILE";
+    public static final String NODE_PROPERTY = "demo.node";
+    public static final String NODE_ENV = "DEMO_NODE";
+    public static final String DOWN_FILE_PROPERTY = "demo.downFile";
+    public static final String DOWN_FILE_ENV = "DEMO_DOWN_FILE";
     public static final String DOWN_FILE_NAME = "selfbalance-demo.down";
 
     public DemoSettings {

@@ -47,4 +47,19 @@ class DemoSettingsTest {
     void blankNodeNameRejected() {
         assertThrows(IllegalArgumentException.class, () -> new DemoSettings(" ", Path.of("/x")));
     }
+
+    /**
+     * Selfbalance rejects every unknown {@code selfbalance.*} system property and {@code SELFBALANCE_*}
+     * environment variable (typos must not pass silently), so the demo's own settings must live outside
+     * that namespace or a node started with them would refuse to start.
+     */
+    @org.junit.jupiter.api.Test
+    void settingsStayOutsideSelfbalanceConfigurationNamespace() {
+        for (String key : new String[] {DemoSettings.NODE_PROPERTY, DemoSettings.DOWN_FILE_PROPERTY}) {
+            org.junit.jupiter.api.Assertions.assertFalse(key.startsWith("selfbalance."), key);
+        }
+        for (String env : new String[] {DemoSettings.NODE_ENV, DemoSettings.DOWN_FILE_ENV}) {
+            org.junit.jupiter.api.Assertions.assertFalse(env.startsWith("SELFBALANCE_"), env);
+        }
+    }
 }

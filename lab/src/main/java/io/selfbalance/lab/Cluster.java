@@ -128,8 +128,8 @@ final class Cluster {
      */
     Path startScript(String node) {
         List<String> dry = JettyBases.command(base(node));
-        // The demo webapp names itself after the host name (its selfbalance.demo.node property would be an
-        // unknown selfbalance.* key to the module's strict configuration): each node gets its own UTS
+        // The demo webapp names itself after the host name (it also reads -Ddemo.node; the UTS namespace
+        // keeps the node name visible to every tool in the namespace too): each node gets its own UTS
         // namespace with host name = node name (HOSTNAME covers a host name that does not resolve).
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", node, "unshare", "--uts", "/bin/sh", "-c",
                 "hostname " + node + " && HOSTNAME=" + node + " && export HOSTNAME && exec \"$@\"", "node-" + node));
