@@ -38,6 +38,24 @@ public enum IpFamily {
         return vrrpGroup;
     }
 
+    /**
+     * The address of this family in {@code raw} (exactly {@link #addressLength()} bytes, network order). An IPv6
+     * address stays an {@link Inet6Address} even when it is IPv4-mapped ({@code ::ffff:a.b.c.d}):
+     * {@link InetAddress#getByAddress(byte[])} would return an {@link Inet4Address} for it, which is neither what
+     * was on the wire (an IPv6 advert lists IPv6 addresses, RFC 5798 section 5.2.9) nor what the IPv6
+     * pseudo-header checksum is computed over.
+     */
+    public InetAddress address(byte[] raw) {
+        if (raw.length != addressLength) {
+            throw new IllegalArgumentException(this + " address of " + raw.length + " bytes; expected " + addressLength);
+        }
+        try {
+            return this == IPV6 ? Inet6Address.getByAddress(null, raw, -1) : InetAddress.getByAddress(raw);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException(this + " address of " + raw.length + " bytes", e);
+        }
+    }
+
     public boolean matches(InetAddress a) {
         return this == IPV4 ? a instanceof Inet4Address : a instanceof Inet6Address;
     }

@@ -1,7 +1,6 @@
 package io.selfbalance.vrrp;
 
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -168,7 +167,7 @@ public final class VrrpCodec {
         for (int i = 0; i < count; i++) {
             byte[] raw = new byte[alen];
             System.arraycopy(b, HEADER_LENGTH + i * alen, raw, 0, alen);
-            addresses.add(address(raw));
+            addresses.add(family.address(raw));
         }
         VrrpAdvertisement adv = new VrrpAdvertisement(version, family, vrid, b[2] & 0xff, intervalCentis, auth, addresses);
         return new DecodeResult.Accepted(adv, d.source(), d.ttl(), verified);
@@ -198,7 +197,8 @@ public final class VrrpCodec {
             System.arraycopy(p, 16, dst, 0, 4);
             byte[] payload = new byte[total - ihl];
             System.arraycopy(p, ihl, payload, 0, payload.length);
-            return new ReceivedDatagram(IpFamily.IPV4, address(src), address(dst), p[8] & 0xff, payload);
+            return new ReceivedDatagram(IpFamily.IPV4, IpFamily.IPV4.address(src), IpFamily.IPV4.address(dst),
+                    p[8] & 0xff, payload);
         }
         if (ipVersion == 6) {
             if (length < 40 || (p[6] & 0xff) != IP_PROTOCOL) {
@@ -214,7 +214,8 @@ public final class VrrpCodec {
             System.arraycopy(p, 24, dst, 0, 16);
             byte[] payload = new byte[payloadLength];
             System.arraycopy(p, 40, payload, 0, payloadLength);
-            return new ReceivedDatagram(IpFamily.IPV6, address(src), address(dst), p[7] & 0xff, payload);
+            return new ReceivedDatagram(IpFamily.IPV6, IpFamily.IPV6.address(src), IpFamily.IPV6.address(dst),
+                    p[7] & 0xff, payload);
         }
         return null;
     }
@@ -222,14 +223,6 @@ public final class VrrpCodec {
     /** Unsigned big-endian comparison of two addresses of one family (the equal-priority tie-break). */
     public static int compareAddresses(InetAddress a, InetAddress b) {
         return java.util.Arrays.compareUnsigned(a.getAddress(), b.getAddress());
-    }
-
-    static InetAddress address(byte[] raw) {
-        try {
-            return InetAddress.getByAddress(raw);
-        } catch (UnknownHostException e) {
-            throw new IllegalArgumentException("address of " + raw.length + " bytes", e);
-        }
     }
 
     private static String checksumField(byte[] b) {

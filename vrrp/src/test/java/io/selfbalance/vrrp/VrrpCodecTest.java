@@ -315,4 +315,76 @@ class VrrpCodecTest {
         assertArrayEquals(VrrpCodec.unhex("31 33 64 02 00 64"), Arrays.copyOf(m, 6));
         assertArrayEquals(VrrpCodec.unhex("c0a84dfe c0a84dfd"), Arrays.copyOfRange(m, 8, 16));
     }
+    // ---------------------------------------------------------------- IPv4-mapped IPv6 (fuzz finding)
+
+    static InetAddress mapped(String ipv4) {
+        byte[] raw = new byte[16];
+        raw[10] = (byte) 0xff;
+        raw[11] = (byte) 0xff;
+        System.arraycopy(ip(ipv4).getAddress(), 0, raw, 12, 4);
+        return IpFamily.IPV6.address(raw);
+    }
+
+    /**
+     * keepalived's v3 IPv6 advert with its VIP replaced by ::ffff:192.168.77.254 (fuzz input
+     * VrrpDecoderFuzzTestInputs/ipPacket/vrrp-ipv6-mapped-vip.bin). An IPv6 advert lists IPv6 addresses (RFC 5798
+     * 5.2.9): the mapped one is decoded as the IPv6 address it is, never as the IPv4 VIP 192.168.77.254, and the
+     * decoder's safety net does not fire.
+     */
+    @Test
+    void ipv4MappedAddressInAnIpv6AdvertIsAnIpv6Address() {
+        byte[] packet = VrrpCodec.unhex("6c090b8f001870fffe80000000000000000000fffe770002ff0200000000000000000000000000123133"
+                + "640100645e2900000000000000000000ffffc0a84dfe");
+        ReceivedDatagram d = VrrpCodec.parseIpPacket(packet, packet.length);
+        DecodeResult.Accepted a = accepted(VrrpCodec.decode(d, V3_6));
+        InetAddress vip = a.advertisement().addresses().get(0);
+        assertInstanceOf(java.net.Inet6Address.class, vip);
+        assertArrayEquals(VrrpCodec.unhex("00000000000000000000ffffc0a84dfe"), vip.getAddress());
+        assertTrue(!vip.equals(ip("192.168.77.254")), "not the IPv4 VIP");
+        assertEquals(mapped("192.168.77.254"), vip);
+        assertEquals(ChecksumMode.WITH_PSEUDO_HEADER, a.checksumMode());
+        // an IPv4 router never takes it for its VIP: the advert is IPv6
+        assertDropped(DropReason.NOT_VRRP, VrrpCodec.decode(d, V3_4));
+    }
+
+    /** The encoder accepts a mapped IPv6 address; its own encoding must decode to the same advert (fuzz finding). */
+    @Test
+    void ipv4MappedAddressRoundTrips() {
+        VrrpAdvertisement adv = VrrpAdvertisement.v3(IpFamily.IPV6, 51, 100, 50,
+                List.of(ip("fd77::254"), mapped("255.6.6.6")));
+        byte[] m = VrrpCodec.encode(adv, SRC6, GROUP6, ChecksumMode.WITH_PSEUDO_HEADER);
+        DecodeResult.Accepted a = accepted(VrrpCodec.decode(new ReceivedDatagram(IpFamily.IPV6, SRC6, GROUP6, 255, m), V3_6));
+        assertEquals(adv, a.advertisement());
+        assertThrows(IllegalArgumentException.class, () -> VrrpAdvertisement.v3(IpFamily.IPV6, 51, 100, 50,
+                List.of(ip("::ffff:192.168.77.254"))), "the JDK's parser makes this literal IPv4: not an IPv6 VIP");
+    }
+
+    /** A mapped IPv6 source keeps 16 bytes in the pseudo-header, so a correct sender's checksum verifies. */
+    @Test
+    void ipv4MappedSourceKeepsTheIpv6PseudoHeader() {
+        VrrpAdvertisement adv = VrrpAdvertisement.v3(IpFamily.IPV6, 51, 100, 50, VIPS6);
+        InetAddress source = mapped("192.168.77.2");
+        byte[] m = VrrpCodec.encode(adv, source, GROUP6, ChecksumMode.WITH_PSEUDO_HEADER);
+        byte[] packet = new byte[40 + m.length];
+        packet[0] = 0x60;
+        packet[5] = (byte) m.length;
+        packet[6] = (byte) VrrpCodec.IP_PROTOCOL;
+        packet[7] = (byte) 255;
+        System.arraycopy(source.getAddress(), 0, packet, 8, 16);
+        System.arraycopy(GROUP6.getAddress(), 0, packet, 24, 16);
+        System.arraycopy(m, 0, packet, 40, m.length);
+        ReceivedDatagram d = VrrpCodec.parseIpPacket(packet, packet.length);
+        assertEquals(source, d.source());
+        assertInstanceOf(java.net.Inet6Address.class, d.source());
+        DecodeResult.Accepted a = accepted(VrrpCodec.decode(d, V3_6));
+        assertEquals(adv, a.advertisement());
+        assertEquals(source, a.source());
+    }
+
+    @Test
+    void familyAddressNeedsItsLength() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> IpFamily.IPV6.address(new byte[4]));
+        assertTrue(e.getMessage().contains("IPV6 address of 4 bytes; expected 16"), e.getMessage());
+        assertEquals(ip("192.168.77.2"), IpFamily.IPV4.address(ip("192.168.77.2").getAddress()));
+    }
 }

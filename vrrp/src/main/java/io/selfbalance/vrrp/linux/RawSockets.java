@@ -6,7 +6,6 @@ import io.selfbalance.vrrp.VrrpCodec;
 import io.selfbalance.vrrp.VrrpTransportException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -207,10 +206,11 @@ public final class RawSockets implements AutoCloseable {
         byte[] payload = new byte[(int) Math.min(n, BUFFER)];
         data.get(0, payload, 0, payload.length);
         try {
-            InetAddress src = InetAddress.getByAddress(srcRaw);
-            InetAddress dst = dstRaw != null ? InetAddress.getByAddress(dstRaw) : IpFamily.IPV6.vrrpGroup();
+            // IpFamily.address keeps an IPv4-mapped source an IPv6 address, so the pseudo-header checksum is right
+            InetAddress src = IpFamily.IPV6.address(srcRaw);
+            InetAddress dst = dstRaw != null ? IpFamily.IPV6.address(dstRaw) : IpFamily.IPV6.vrrpGroup();
             return new ReceivedDatagram(IpFamily.IPV6, src, dst, hopLimit, payload);
-        } catch (UnknownHostException e) {
+        } catch (IllegalArgumentException e) {
             throw new VrrpTransportException("bad address from recvmsg", e);
         }
     }
