@@ -47,6 +47,8 @@ class PeerProberJettyTest {
     static final ProbeSettings SETTINGS = ProbeSettings.defaults()
             .withTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(10)).withMaxResponseBytes(4096);
     static final Duration SLOW_READ_TIMEOUT = Duration.ofMillis(1500);
+    /** Opened by a test to release the answers of {@code /gated}. */
+    static volatile java.util.concurrent.CountDownLatch joinGate = new java.util.concurrent.CountDownLatch(0);
 
     static Server server;
     static int port;
@@ -77,6 +79,11 @@ class PeerProberJettyTest {
                     case "/slow" -> {
                         // Answers only when the test class ends: far beyond any read timeout, however loaded the host.
                         releaseSlow.await(60, TimeUnit.SECONDS);
+                        answer(response, callback, 200, UP_BODY);
+                    }
+                    case "/gated" -> {
+                        // Holds the answer until the test opens the gate, so a probe is surely in progress.
+                        joinGate.await(10, TimeUnit.SECONDS);
                         answer(response, callback, 200, UP_BODY);
                     }
                     case "/garbage" -> answer(response, callback, 200, "<html><body>It works!</body></html>");
@@ -282,10 +289,13 @@ class PeerProberJettyTest {
             long probeThreads = Thread.getAllStackTraces().keySet().stream()
                     .filter(t -> t.getName().startsWith(transport.equals("nio") ? "test-nio" : "selfbalance-probe")).count();
             assertEquals(1, probeThreads, "all peers served by one event loop thread");
-            // Concurrent requests for one peer join the probe in progress.
-            PeerTarget one = PeerTarget.of("joined", "http://127.0.0.1:" + port + "/up");
+            // Concurrent requests for one peer join the probe in progress (held open by /gated, so the
+            // second request surely arrives while the first is still waiting for its answer).
+            joinGate = new java.util.concurrent.CountDownLatch(1);
+            PeerTarget one = PeerTarget.of("joined-" + transport, "http://127.0.0.1:" + port + "/gated");
             CompletableFuture<ProbeResult> a = p.probe(one);
             CompletableFuture<ProbeResult> b = p.probe(one);
+            joinGate.countDown();
             assertEquals(a.get(10, TimeUnit.SECONDS), b.get(10, TimeUnit.SECONDS));
         } finally {
             close(p);
