@@ -212,10 +212,28 @@ public final class UmlKernel {
         StringBuilder sb = new StringBuilder();
         sb.append(quote(Path.of(System.getProperty("java.home"), "bin", "java").toString()))
                 .append(" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto -cp ")
-                .append(quote(System.getProperty("java.class.path")))
+                .append(quote(absoluteClassPath(System.getProperty("java.class.path"))))
                 .append(' ').append(quote(mainClass.getName()));
         for (String a : args) {
             sb.append(' ').append(quote(a));
+        }
+        return sb.toString();
+    }
+
+    /**
+     * The class path with every entry made absolute: the script inside UML runs with {@code /} as its
+     * working directory, so a relative entry (as in {@code java -cp ipvs/target/classes ...}) would not resolve.
+     */
+    static String absoluteClassPath(String classPath) {
+        StringBuilder sb = new StringBuilder();
+        for (String entry : classPath.split(java.io.File.pathSeparator)) {
+            if (entry.isEmpty()) {
+                continue;
+            }
+            if (sb.length() > 0) {
+                sb.append(java.io.File.pathSeparatorChar);
+            }
+            sb.append(Path.of(entry).toAbsolutePath().normalize());
         }
         return sb.toString();
     }

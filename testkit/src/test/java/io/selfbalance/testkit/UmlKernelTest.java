@@ -32,4 +32,10 @@ class UmlKernelTest {
         String insideKernel = r.linesStartingWith("inside-java hello ").get(0);
         assertTrue(!insideKernel.equals(System.getProperty("os.version")), r.output());
     }
+
+    @Test
+    void classPathEntriesBecomeAbsoluteBecauseTheScriptRunsInRoot() {
+        String cwd = java.nio.file.Path.of("").toAbsolutePath().toString();
+        assertEquals(cwd + "/a/classes:/opt/x.jar", UmlKernel.absoluteClassPath("a/classes::/opt/x.jar"));
+    }
 }
