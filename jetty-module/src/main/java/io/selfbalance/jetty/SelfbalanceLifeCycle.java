@@ -28,6 +28,8 @@ import io.selfbalance.health.SelfbalanceResponseProvider;
 import io.selfbalance.health.checks.DrainState;
 import io.selfbalance.jetty.cluster.ClusterController;
 import io.selfbalance.jetty.cluster.StatusSnapshot;
+import io.selfbalance.jetty.ops.SelfbalanceOps;
+import io.selfbalance.ops.NotifySettings;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Server;
@@ -101,6 +103,8 @@ public class SelfbalanceLifeCycle extends ContainerLifeCycle {
     private volatile HealthEvaluator evaluator;
     private volatile DefaultEventLoop controlPlane;
     private volatile ClusterController cluster;
+    /** Metrics, transition/weight log lines, notify hooks, the metrics endpoint and the status page. */
+    private final SelfbalanceOps ops;
     private volatile HealthRegistry.Registration drainRegistration;
 
     /**
@@ -126,6 +130,8 @@ public class SelfbalanceLifeCycle extends ContainerLifeCycle {
         HealthSettings health = attempt(() -> healthSettings(jettyProperties), problems);
         Integer port = attempt(() -> httpPort(jettyProperties), problems);
         EffectiveConfig resolved = loaded == null || port == null ? null : attempt(() -> resolve(loaded, port), problems);
+        // notify hook programs must exist and be executable now, not at the first failover
+        NotifySettings notify = resolved == null ? null : attempt(() -> SelfbalanceOps.notifySettings(resolved.notifyHooks()), problems);
         if (!problems.isEmpty()) {
             ConfigurationException e = new ConfigurationException(problems);
             // one readable log entry before start.jar prints the stack trace and exits
@@ -141,6 +147,8 @@ public class SelfbalanceLifeCycle extends ContainerLifeCycle {
         if (statusSettings.enabled()) {
             contexts.addHandler(StatusEndpointHandler.newContext(statusSettings.path(), this::statusJson, statusSettings.localOnly()));
         }
+        this.ops = new SelfbalanceOps(effective, notify, this::clusterStatus);
+        ops.contexts().forEach(contexts::addHandler);
         publish(SelfbalanceStatus.Phase.CONFIGURED);
         LOG.info("Selfbalance configured (effective values):\n{}", effective);
     }
@@ -361,6 +369,7 @@ public class SelfbalanceLifeCycle extends ContainerLifeCycle {
         HealthEvaluator health = evaluator;
         ClusterController c = new ClusterController(effective, controlPlane, ClusterController.KERNEL, ClusterController.RAW_SOCKETS,
             kind -> health.evaluateAsync(kind), drain);
+        c.observe(ops.observer());
         cluster = c;
         try {
             c.start().get(30, TimeUnit.SECONDS);
@@ -425,6 +434,7 @@ public class SelfbalanceLifeCycle extends ContainerLifeCycle {
         drain.stopDraining();
         drainRegistration = registry.register(HealthRegistry.SELFBALANCE_OWNER, HealthKind.READINESS, drain);
         evaluator = new HealthEvaluator(registry, healthSettings);
+        ops.start();
         controlPlane = new DefaultEventLoop(new DefaultThreadFactory("selfbalance-control", true));
         // InheritedListener: also reaches contexts already deployed and every collection below the server
         server.addEventListener(webappChecks);
@@ -442,6 +452,8 @@ public class SelfbalanceLifeCycle extends ContainerLifeCycle {
         // normally done already when the server began stopping; this covers a stop of the bean alone
         stopClusterGracefully();
         stopClusterNow();
+        // after the routers stopped: their STOP hooks are queued and get one time limit to finish
+        ops.stop();
         super.doStop();
         registry.applicationsNotDeployed();
         server.removeEventListener(serverListener);

@@ -19,7 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
  * <ol>
  * <li>n1 alone becomes MASTER: VIP on eth0 with a finite lifetime, IPVS wrr/DR service, health endpoints with the
  * demo's checks, status JSON on loopback only; the client reaches n1's demo through the VIP.</li>
- * <li>n2 joins as BACKUP with the VIP on lo; the client's requests reach both nodes through n1's IPVS.</li>
+ * <li>n2 joins as BACKUP with the VIP on lo; the client's requests reach both nodes through n1's IPVS; n1's metrics
+ * (role, transition, the kernel's connection counters) and status page answer loopback clients only; the
+ * transition and weight log lines are in n1's log.</li>
  * <li>n1 stops (SIGTERM): drains, hands over make-before-break; n2 is MASTER and serves the VIP; n1 left no VIP
  * and no IPVS service.</li>
  * <li>n2 stops: nothing of ours is left.</li>
@@ -115,6 +117,22 @@ class SelfbalanceUmlIT {
             rm -f /run/served; for i in $(seq 1 8); do ip netns exec c curl -s --max-time 5 http://$VIP:8080/demo/api/whoami >>/run/served; echo >>/run/served; done
             echo "served: $(grep -o '"node":"n[12]"' /run/served | sort | uniq -c | tr '\\n' ' ')"
             check client-reaches-both-nodes "grep -q '\\"node\\":\\"n1\\"' /run/served && grep -q '\\"node\\":\\"n2\\"' /run/served"
+
+            # observability on the master: Prometheus text with its role, its transition and the kernel's connection
+            # counters; the status page; both for loopback clients only; the structured log lines
+            metrics() { ip netns exec $1 curl -s --max-time 3 http://127.0.0.1:8080/selfbalance/metrics; }
+            ipvs_conns() { metrics $1 | grep -F "selfbalance_ipvs_$2_connections{" | grep -F 'service="TCP 192.168.77.254:8080"' | awk '{ s += $NF } END { print s + 0 }'; }
+            for i in $(seq 1 30); do [ "$(ipvs_conns n1 inactive)" -gt 0 ] && break; sleep 0.3; done
+            echo "n1 metrics: kernel connections active $(ipvs_conns n1 active) inactive $(ipvs_conns n1 inactive)"
+            metrics n1 | grep -E '^selfbalance_(vrrp_state|vrrp_transitions_total|node_weight|ipvs_)' | grep -v ' 0$'
+            check n1-metrics-master "metrics n1 | grep -qF 'selfbalance_vrrp_state{router=\\"main\\",state=\\"MASTER\\",vrid=\\"51\\"} 1'"
+            check n1-metrics-transition "metrics n1 | grep -F 'selfbalance_vrrp_transitions_total{' | grep -qF 'from=\\"BACKUP\\",router=\\"main\\",to=\\"MASTER\\",vrid=\\"51\\"} 1'"
+            check n1-metrics-kernel-connections "[ \\$(ipvs_conns n1 inactive) -gt 0 ]"
+            check n1-metrics-local-only "ip netns exec n1 curl -s -o /dev/null -w '%%{http_code}' http://192.168.77.11:8080/selfbalance/metrics | grep -q 403"
+            check n1-status-page "ip netns exec n1 curl -s http://127.0.0.1:8080/selfbalance/status.html | grep -q '<title>'"
+            check n1-status-page-local-only "ip netns exec n1 curl -s -o /dev/null -w '%%{http_code}' http://192.168.77.11:8080/selfbalance/status.html | grep -q 403"
+            check n1-log-transition "grep -q 'event=transition router=main vrid=51 from=BACKUP to=MASTER' $N1/jetty.out"
+            check n1-log-weight-n2 "grep -q 'event=weight_change node=n2 address=192.168.77.12 from=0 to=1' $N1/jetty.out"
 
             T1=$(date +%%s%%N); kill -TERM $P1; wait $P1; T2=$(date +%%s%%N)
             echo "BENCH n1-graceful-stop-ms $(( (T2 - T1) / 1000000 ))"

@@ -56,10 +56,12 @@ class SelfbalanceXmlProcessorTest {
         assertEquals("lo", bean.config().networkInterface());
         assertEquals(java.util.Set.of("main", "second"), bean.config().routers().keySet(), "named groups arrive whole");
         assertEquals(52, bean.config().routers().get("second").vrid());
-        // the health context and the status context (selfbalance.status.enabled defaults to true)
-        assertEquals(2, contexts.getHandlers().size());
+        // the health context, the status JSON, the metrics and the status page (enabled by default)
+        assertEquals(4, contexts.getHandlers().size());
         assertEquals(HealthEndpointHandler.CONTEXT_PATH, ((ContextHandler) contexts.getHandlers().get(0)).getContextPath());
         assertEquals("/selfbalance/status", ((ContextHandler) contexts.getHandlers().get(1)).getContextPath());
+        assertEquals("/selfbalance/metrics", ((ContextHandler) contexts.getHandlers().get(2)).getContextPath());
+        assertEquals("/selfbalance/status.html", ((ContextHandler) contexts.getHandlers().get(3)).getContextPath());
         assertEquals(SelfbalanceStatus.Phase.CONFIGURED, bean.status().phase());
     }
 

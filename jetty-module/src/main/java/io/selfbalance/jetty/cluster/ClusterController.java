@@ -91,6 +91,7 @@ public final class ClusterController {
     private final LocalHealth localHealth;
     private final DrainState drain;
     private final AtomicReference<StatusSnapshot> status = new AtomicReference<>();
+    private volatile ClusterObserver observer = ClusterObserver.NONE;
 
     // ---- loop ----
     private StatusSnapshot.State state = StatusSnapshot.State.NEW;
@@ -125,6 +126,11 @@ public final class ClusterController {
             counters.put(c, 0L);
         }
         publishNow();
+    }
+
+    /** Where events go (metrics, log lines, notify hooks); set before {@link #start()}. */
+    public void observe(ClusterObserver observer) {
+        this.observer = observer == null ? ClusterObserver.NONE : observer;
     }
 
     /** The latest snapshot; any thread. */
@@ -190,6 +196,7 @@ public final class ClusterController {
                 router.setPriority(0); // out of mastership until local health rises
             }
             routers.put(r.name(), router);
+            observer.routerCreated(r.name(), router);
             router.start().whenComplete((v, e) -> {
                 if (e != null) {
                     error("VRRP router " + r.name() + " (vrid " + r.vrid() + ") did not start", e instanceof RuntimeException re ? re : new RuntimeException(e));
@@ -274,17 +281,21 @@ public final class ClusterController {
         public void stateChanged(io.selfbalance.vrrp.StateChange change) {
             LOG.info("Selfbalance router {} (vrid {}): {} -> {} ({}{})", target.name(), change.vrid(), change.from(), change.to(),
                     change.cause(), change.peer() == null ? "" : ", peer " + Addresses.format(change.peer()));
+            Instant at = Instant.now();
             transitions.addLast(new StatusSnapshot.Transition(target.name(), change.vrid(), change.from().name(),
                     change.to().name(), change.cause().name(), change.peer() == null ? null : Addresses.format(change.peer()),
-                    Instant.now()));
+                    at));
             while (transitions.size() > MAX_TRANSITIONS) {
                 transitions.removeFirst();
             }
             long before = target.roleSwitches();
+            long switchStart = System.nanoTime();
             target.stateChanged(change);
+            Duration switchTook = Duration.ofNanos(System.nanoTime() - switchStart);
             count("roleSwitches", target.roleSwitches() - before);
             readPlacements();
             publish();
+            observer.transition(target.name(), change, at, switchTook);
         }
 
         @Override
@@ -331,6 +342,7 @@ public final class ClusterController {
 
     private void onPeer(PeerMonitor.PeerState peer) {
         count("probeResults", 1);
+        observer.probe(peer);
         if (state != StatusSnapshot.State.ACTIVE && state != StatusSnapshot.State.DRAINING) {
             return;
         }
@@ -611,7 +623,10 @@ public final class ClusterController {
                     d.configuredWeight(), d.reason(), ps == null ? null : ps.last().outcome().name(),
                     ps == null ? -1 : ps.last().latency().toMillis()));
         }
-        status.set(new StatusSnapshot(config.self().name(), IpAddresses.format(config.address()), config.networkInterface(),
-                state, stateReason, Instant.now(), rs, ns, kernelTable, List.copyOf(transitions), counters, lastError));
+        StatusSnapshot snapshot = new StatusSnapshot(config.self().name(), IpAddresses.format(config.address()),
+                config.networkInterface(), state, stateReason, Instant.now(), rs, ns, kernelTable, List.copyOf(transitions),
+                counters, lastError);
+        status.set(snapshot);
+        observer.published(snapshot);
     }
 }
