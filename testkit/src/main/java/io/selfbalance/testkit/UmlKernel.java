@@ -224,7 +224,7 @@ public final class UmlKernel {
      * The class path with every entry made absolute: the script inside UML runs with {@code /} as its
      * working directory, so a relative entry (as in {@code java -cp ipvs/target/classes ...}) would not resolve.
      */
-    static String absoluteClassPath(String classPath) {
+    public static String absoluteClassPath(String classPath) {
         StringBuilder sb = new StringBuilder();
         for (String entry : classPath.split(java.io.File.pathSeparator)) {
             if (entry.isEmpty()) {

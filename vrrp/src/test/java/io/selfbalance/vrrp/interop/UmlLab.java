@@ -118,7 +118,7 @@ final class UmlLab {
                 entries.add(entry);
             }
         }
-        String quoted = UmlKernel.quote(classPath);
+        String quoted = UmlKernel.quote(UmlKernel.absoluteClassPath(classPath));
         if (!command.contains(quoted)) {
             throw new IllegalStateException("UmlKernel.javaCommand no longer quotes the class path: " + command);
         }
