@@ -71,6 +71,10 @@ class SelfbalanceUmlIT {
             export JAVA_TOOL_OPTIONS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss512k -Xmx192m"
             check() { if eval "$2"; then echo "CHECK PASS $1"; else echo "CHECK FAIL $1"; fi; }
             status() { ip netns exec $1 curl -s --max-time 3 http://127.0.0.1:8080/selfbalance/status; }
+            until_ok() { # seconds, command...
+              local end=$(( $(date +%%s) + $1 )); shift
+              while [ $(date +%%s) -lt $end ]; do "$@" && return 0; sleep 0.3; done; return 1; }
+            self_weight_1() { ip netns exec n1 ipvsadm -Ln | grep -Eq '192.168.77.11:8080 +Route +1 '; }
             await() { # node, text, seconds
               local end=$(( $(date +%%s) + $3 ))
               while [ $(date +%%s) -lt $end ]; do status $1 | grep -q "$2" && return 0; sleep 0.3; done
@@ -98,7 +102,9 @@ class SelfbalanceUmlIT {
             check n1-vip-not-on-lo "! ip -n n1 -o addr show dev lo | grep -q $VIP"
             ip netns exec n1 ipvsadm -Ln
             check n1-ipvs-service "ip netns exec n1 ipvsadm -Ln | grep -Eq \\"TCP  $VIP:8080 wrr\\""
-            check n1-ipvs-self "ip netns exec n1 ipvsadm -Ln | grep -Eq '192.168.77.11:8080 +Route +1 '"
+            # a new master learns every node's weight (its own included) from that node's first probe, one probe
+            # interval after it took over: wait for it rather than race it (on an idle host this check ran first)
+            check n1-ipvs-self "until_ok 30 self_weight_1"
             check n1-health-ready "ip netns exec n1 curl -s -o /dev/null -w '%%{http_code}' http://127.0.0.1:8080/health/ready | grep -q 200 && ip netns exec n1 curl -s http://127.0.0.1:8080/health/ready | grep -q demo-ready"
             check n1-health-live "ip netns exec n1 curl -s -o /dev/null -w '%%{http_code}' http://127.0.0.1:8080/health/live | grep -q 200"
             check n1-health-started "ip netns exec n1 curl -s -o /dev/null -w '%%{http_code}' http://127.0.0.1:8080/health/started | grep -q 200"
