@@ -46,7 +46,9 @@ public final class StatusEndpointHandler extends Handler.Abstract.NonBlocking {
         if (!path.isEmpty() && !path.equals("/")) {
             return false;
         }
-        if (localOnly && !isLoopback(request.getConnectionMetaData().getRemoteSocketAddress())) {
+        // The socket's peer, not ConnectionMetaData.getRemoteSocketAddress(): Jetty's http-forwarded module
+        // rewrites that one from X-Forwarded-For, which any remote client could set to 127.0.0.1.
+        if (localOnly && !isLoopback(request.getConnectionMetaData().getConnection().getEndPoint().getRemoteSocketAddress())) {
             Response.writeError(request, response, callback, HttpStatus.FORBIDDEN_403,
                 "the Selfbalance status is served to loopback clients only (selfbalance.status.local-only=true)");
             return true;

@@ -54,4 +54,34 @@ class StatusEndpointHandlerTest {
             server.stop();
         }
     }
+
+    /**
+     * With Jetty's forwarded-header support on (the {@code http-forwarded} module), the request's remote address
+     * comes from X-Forwarded-For, which a remote client controls. The local-only decision must use the socket's
+     * peer instead: a loopback client claiming to be 192.168.77.100 is still served, so a remote client claiming
+     * 127.0.0.1 gains nothing.
+     */
+    @Test
+    void localOnlyDecisionIgnoresForwardedHeaders() throws Exception {
+        Server server = new Server();
+        org.eclipse.jetty.server.HttpConfiguration config = new org.eclipse.jetty.server.HttpConfiguration();
+        config.addCustomizer(new org.eclipse.jetty.server.ForwardedRequestCustomizer());
+        ServerConnector connector = new ServerConnector(server, new org.eclipse.jetty.server.HttpConnectionFactory(config));
+        connector.setHost("127.0.0.1");
+        server.addConnector(connector);
+        ContextHandlerCollection contexts = new ContextHandlerCollection();
+        contexts.addHandler(StatusEndpointHandler.newContext("/selfbalance/status", () -> "{\"state\":\"ACTIVE\"}", true));
+        server.setHandler(contexts);
+        server.start();
+        try {
+            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            HttpResponse<String> r = client.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + connector.getLocalPort() + "/selfbalance/status"))
+                .header("X-Forwarded-For", "192.168.77.100").timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode(), r.body());
+        } finally {
+            server.stop();
+        }
+    }
 }
