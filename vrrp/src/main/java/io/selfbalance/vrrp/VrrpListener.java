@@ -22,6 +22,18 @@ public interface VrrpListener {
     /** The handover ended; a state change away from MASTER follows immediately. */
     default void handoverReleased(int vrid, HandoverOutcome outcome, InetAddress newMaster, long atNanos) {}
 
+    /**
+     * This MASTER heard an advertisement from another router that believes it is master too, with a lower
+     * priority (or an equal priority and a lower primary address), kept mastership and answered it at once
+     * (RFC 9568 6.4.3). Typically a partition healed: hosts on the other side cached the other router's MAC
+     * for the VIPs, so re-announce them (gratuitous ARP / unsolicited NA) here. At most one call per
+     * advertisement interval; the state stays MASTER.
+     *
+     * @param otherMaster   the other router's primary address (the advertisement's source)
+     * @param otherPriority the priority it advertised
+     */
+    default void masterReasserted(int vrid, InetAddress otherMaster, int otherPriority, long atNanos) {}
+
     /** A received packet was dropped. */
     default void packetDropped(int vrid, DropReason reason, String detail) {}
 

@@ -53,6 +53,9 @@ public final class VrrpRouter {
     private long advertisementsSent;
     private long sendErrors;
     private long transitions;
+    private long reassertions;
+    private boolean reasserted;
+    private long lastReassertedAt;
     private final long[] drops = new long[DropReason.values().length];
 
     private volatile VrrpStatus status;
@@ -352,6 +355,10 @@ public final class VrrpRouter {
         boolean higherPriority = adv.priority() > priority;
         boolean higherAddress = adv.priority() == priority && VrrpCodec.compareAddresses(src, primary) > 0;
         if (higherPriority || higherAddress) {
+            // A split brain ends (a partition healed): tell the winner once that we were master too. It then
+            // hears a lower-priority advertisement whichever side's advertisement crossed first, answers it
+            // and re-announces the VIPs (masterReasserted), repairing ARP caches that learned our MAC.
+            sendAdvertisement(priority);
             if (settings.version() == VrrpVersion.V3) {
                 masterAdverIntervalCentis = adv.intervalCentis();
             }
@@ -362,7 +369,24 @@ public final class VrrpRouter {
             // RFC 9568 6.4.3: answer a lower-priority advertisement at once so that router backs off now
             sendAdvertisement(priority);
             scheduleAdverTimer();
+            reassert(src, adv.priority());
         }
+    }
+
+    /**
+     * Tells the listener that another master was answered, at most once per advertisement interval: a
+     * heal of a three-way partition brings several lower masters within one interval, and a rogue sender
+     * repeating lower-priority advertisements must not turn into a gratuitous ARP storm.
+     */
+    private void reassert(InetAddress otherMaster, int otherPriority) {
+        long now = loop.nanoTime();
+        if (reasserted && now - lastReassertedAt < settings.advertIntervalCentis() * CENTI) {
+            return;
+        }
+        reasserted = true;
+        lastReassertedAt = now;
+        reassertions++;
+        notifyListener(() -> listener.masterReasserted(settings.vrid(), otherMaster, otherPriority, now));
     }
 
     private void onMasterDownTimer() {
@@ -377,6 +401,10 @@ public final class VrrpRouter {
         cancel(masterDownTimer);
         masterDownTimer = null;
         transition(VrrpState.MASTER, cause, peer);
+        // the composition announces the VIPs on becoming master: a lower master heard within the first interval
+        // (the old master stepping down after a preemption) needs no second announcement
+        reasserted = true;
+        lastReassertedAt = loop.nanoTime();
         masterAddress = primary;
         masterPriority = priority;
         masterAdverIntervalCentis = settings.advertIntervalCentis();
@@ -540,6 +568,6 @@ public final class VrrpRouter {
         }
         status = new VrrpStatus(settings.vrid(), state, handingOver, priority, masterAddress, masterPriority,
                 masterAdverIntervalCentis, masterDownIntervalNanos(), lastCause, advertisementsReceived,
-                advertisementsSent, sendErrors, d, transitions);
+                advertisementsSent, sendErrors, d, transitions, reassertions);
     }
 }

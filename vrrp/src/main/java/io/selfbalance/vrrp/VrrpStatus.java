@@ -19,13 +19,25 @@ import java.util.Map;
  * @param sendErrors            sends the transport refused
  * @param drops                 dropped packets by reason (all reasons present)
  * @param transitions           state transitions
+ * @param reassertions          times this MASTER answered another (lower) master and told the listener
+ *                              ({@link VrrpListener#masterReasserted}; at most one per advertisement interval)
  */
 public record VrrpStatus(int vrid, VrrpState state, boolean handingOver, int priority, InetAddress masterAddress,
                          int masterPriority, int masterAdverIntervalCentis, long masterDownIntervalNanos,
                          TransitionCause lastCause, long advertisementsReceived, long advertisementsSent,
-                         long sendErrors, Map<DropReason, Long> drops, long transitions) {
+                         long sendErrors, Map<DropReason, Long> drops, long transitions, long reassertions) {
     public VrrpStatus {
         drops = Map.copyOf(drops);
+    }
+
+    /** A snapshot without reassertions (the shape before they were counted). */
+    public VrrpStatus(int vrid, VrrpState state, boolean handingOver, int priority, InetAddress masterAddress,
+                      int masterPriority, int masterAdverIntervalCentis, long masterDownIntervalNanos,
+                      TransitionCause lastCause, long advertisementsReceived, long advertisementsSent,
+                      long sendErrors, Map<DropReason, Long> drops, long transitions) {
+        this(vrid, state, handingOver, priority, masterAddress, masterPriority, masterAdverIntervalCentis,
+                masterDownIntervalNanos, lastCause, advertisementsReceived, advertisementsSent, sendErrors, drops,
+                transitions, 0);
     }
 
     public long dropped(DropReason r) {

@@ -36,6 +36,11 @@ final class EventRecorder implements VrrpListener {
     }
 
     @Override
+    public void masterReasserted(int vrid, InetAddress otherMaster, int otherPriority, long at) {
+        events.add("t=" + t(at) + " REASSERTED " + otherMaster.getHostAddress() + " " + otherPriority);
+    }
+
+    @Override
     public void packetDropped(int vrid, DropReason reason, String detail) {
         events.add("DROP " + reason);
     }

@@ -420,6 +420,128 @@ class VrrpRouterTest {
         assertEquals(TransitionCause.PREEMPT, n4.router.status().lastCause());
     }
 
+    // ---------------------------------------------------------------- partition and heal
+
+    /** Events of {@code n} from {@code fromSeconds} on (events without a time, drops, are skipped). */
+    static List<String> eventsFrom(Node n, String fromSeconds) {
+        List<String> out = new ArrayList<>();
+        for (String e : n.events.events) {
+            if (e.startsWith("t=") && new BigDecimal(e.substring(2, e.indexOf(' '))).compareTo(new BigDecimal(fromSeconds)) >= 0) {
+                out.add(e);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * n1 (150) cut off from n2 (100) and n3 (50): both sides elect a master. On the heal at 20 s n2's
+     * advertisement (20.0234375) crosses first: n1 answers it at once (RFC 9568 6.4.3) and reports it
+     * (masterReasserted: the composition re-announces the VIP); n2 steps down with a parting advertisement.
+     */
+    @Test
+    void partitionHealHigherMasterWinsWhenTheLowerAdvertCrossesFirst() {
+        Node n1 = new Node("192.168.77.1", v3(150));
+        Node n2 = new Node("192.168.77.2", v3(100));
+        Node n3 = new Node("192.168.77.3", v3(50));
+        at("5");
+        n1.port.linkUp = false;
+        at("20");
+        assertEquals(List.of(VrrpState.MASTER, VrrpState.MASTER, VrrpState.BACKUP), states(List.of(n1, n2, n3)),
+                "split brain during the partition");
+        n1.port.linkUp = true; // n1 advertises at x.4140625; n2 took over at 4.4140625 + 3.609375 = 8.0234375
+        at("23");
+        assertEquals(List.of(VrrpState.MASTER, VrrpState.BACKUP, VrrpState.BACKUP), states(List.of(n1, n2, n3)));
+        assertEquals(List.of("t=20.0234375 REASSERTED 192.168.77.2 100"), eventsFrom(n1, "20"));
+        assertEquals(List.of("t=20.0234375 MASTER->BACKUP HIGHER_PRIORITY_SEEN"), eventsFrom(n2, "20"));
+        assertEquals(List.of(), eventsFrom(n3, "20"), "n3 stays backup");
+        // n1's answer went out at once and its timer restarted from there
+        assertTrue(n1.events.advertTimes.contains(ns("20.0234375")));
+        assertFalse(n1.events.advertTimes.contains(ns("20.4140625")));
+        assertEquals(1, n1.router.status().reassertions());
+        assertEquals(0, n2.router.status().reassertions());
+        at("40");
+        assertEquals(List.of("t=20.0234375 REASSERTED 192.168.77.2 100"), eventsFrom(n1, "20"), "one heal, one report");
+        assertEquals(VrrpState.BACKUP, n2.state());
+    }
+
+    /**
+     * The same heal when the higher master's advertisement crosses first (heal at 20.2 s, n1 advertises at
+     * 20.4140625): n2 steps down with a parting advertisement at its own priority, so n1 still hears a lower
+     * master, answers it and reports it.
+     */
+    @Test
+    void partitionHealHigherMasterReassertsWhenItsAdvertCrossesFirst() {
+        Node n1 = new Node("192.168.77.1", v3(150));
+        Node n2 = new Node("192.168.77.2", v3(100));
+        at("5");
+        n1.port.linkUp = false;
+        at("20.2");
+        assertEquals(List.of(VrrpState.MASTER, VrrpState.MASTER), states(List.of(n1, n2)));
+        n1.port.linkUp = true;
+        at("22");
+        assertEquals(List.of("t=20.4140625 REASSERTED 192.168.77.2 100"), eventsFrom(n1, "20"));
+        assertEquals(List.of("t=20.4140625 MASTER->BACKUP HIGHER_PRIORITY_SEEN"), eventsFrom(n2, "20"));
+        // the parting advertisement (priority 100) goes out at the moment n2 steps down
+        assertTrue(n2.port.sentPriorities().stream().anyMatch(p -> p[0] == ns("20.4140625") && p[1] == 100));
+        assertEquals(List.of(VrrpState.MASTER, VrrpState.BACKUP), states(List.of(n1, n2)));
+    }
+
+    /** Equal priorities: the higher address keeps mastership on the heal, the lower one steps down. */
+    @Test
+    void partitionHealEqualPriorityHigherAddressWins() {
+        Node low = new Node("192.168.77.20", v3(100));
+        Node high = new Node("192.168.77.200", v3(100));
+        at("5");
+        high.port.linkUp = false;
+        at("20");
+        assertEquals(List.of(VrrpState.MASTER, VrrpState.MASTER), states(List.of(low, high)));
+        high.port.linkUp = true;
+        at("22");
+        assertEquals(List.of(VrrpState.BACKUP, VrrpState.MASTER), states(List.of(low, high)));
+        assertEquals(TransitionCause.EQUAL_PRIORITY_HIGHER_ADDRESS, low.router.status().lastCause());
+        List<String> highEvents = eventsFrom(high, "20");
+        assertEquals(1, highEvents.size(), highEvents.toString());
+        assertTrue(highEvents.get(0).endsWith(" REASSERTED 192.168.77.20 100"), highEvents.toString());
+        assertEquals(1, eventsFrom(low, "20").size());
+    }
+
+    /** VRRPv2 routers heal the same way (RFC 3768 timing, the same master rules). */
+    @Test
+    void partitionHealV2() {
+        Node n1 = new Node("192.168.77.1", v2(150));
+        Node n2 = new Node("192.168.77.2", v2(100));
+        at("5");
+        n1.port.linkUp = false;
+        at("20");
+        assertEquals(List.of(VrrpState.MASTER, VrrpState.MASTER), states(List.of(n1, n2)));
+        n1.port.linkUp = true;
+        at("22");
+        assertEquals(List.of(VrrpState.MASTER, VrrpState.BACKUP), states(List.of(n1, n2)));
+        assertEquals(TransitionCause.HIGHER_PRIORITY_SEEN, n2.router.status().lastCause());
+        assertEquals(1, n1.router.status().reassertions());
+        assertTrue(eventsFrom(n1, "20").get(0).endsWith(" REASSERTED 192.168.77.2 100"), eventsFrom(n1, "20").toString());
+    }
+
+    /**
+     * Lower-priority advertisements 10 times a second (a rogue, or several lower masters): each is answered
+     * (RFC 9568), the listener hears at most one per advertisement interval.
+     */
+    @Test
+    void reassertionIsReportedAtMostOncePerAdvertisementInterval() {
+        Node n = new Node("192.168.77.1", v3(200));
+        at("4.9");
+        assertEquals(VrrpState.MASTER, n.state());
+        int before = n.events.advertTimes.size();
+        injectEvery(peerAdvert(100, 100), "5", "7.95", "0.1"); // 30 adverts at 5.0, 5.1, ... 7.9
+        at("8.5");
+        assertEquals(List.of("t=5 REASSERTED 192.168.77.9 100", "t=6 REASSERTED 192.168.77.9 100",
+                "t=7 REASSERTED 192.168.77.9 100"), eventsFrom(n, "4.9"));
+        assertEquals(3, n.router.status().reassertions());
+        assertEquals(VrrpState.MASTER, n.state());
+        // 30 answers and no periodic one in between: the timer restarts on every answer (next at 8.9)
+        assertEquals(30, n.events.advertTimes.size() - before);
+    }
+
     static List<VrrpState> states(List<Node> nodes) {
         List<VrrpState> s = new ArrayList<>();
         nodes.forEach(n -> s.add(n.state()));
