@@ -15,6 +15,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -28,6 +31,8 @@ final class JettyBase {
     static final Path OVERLAY_ZIP = Path.of(required("selfbalance.test.overlayZip"));
     static final Path DEMO_WAR = Path.of(required("selfbalance.test.demoWar"));
     static final Path TEST_CLASSES = Path.of(required("selfbalance.test.testClasses"));
+    /** How long start.jar may take for one step (--add-modules, a start, a refused start) on a loaded 2-core host. */
+    static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
     private static final Pattern STARTED_PORT = Pattern.compile("Started oejs\\.ServerConnector@\\w+\\{HTTP/1\\.1, \\(http/1\\.1\\)\\}\\{[^}]*:(\\d+)}");
 
@@ -43,6 +48,29 @@ final class JettyBase {
             throw new IllegalStateException("system property " + property + " is not set: run this test with 'mvn verify' (failsafe)");
         }
         return value;
+    }
+
+    /**
+     * A jetty.base made with the operator's install steps: the overlay unpacked, then
+     * {@code start.jar --add-modules=<modules>}. Tests make it once per class and work on {@link #copyTo copies}.
+     */
+    static JettyBase installed(Path dir, String modules) throws Exception {
+        JettyBase base = new JettyBase(dir).unpackOverlay();
+        ProcessResult add = base.startJar(START_TIMEOUT, "--add-modules=" + modules);
+        assertEquals(0, add.exitCode(), add.output());
+        return base;
+    }
+
+    /** Appends Selfbalance keys ({@code key=value} lines) to {@code start.d/selfbalance.ini}. */
+    JettyBase configure(List<String> selfbalanceKeys) throws IOException {
+        appendIni("selfbalance", selfbalanceKeys);
+        return this;
+    }
+
+    /** Copies a WAR (or nothing else) into {@code webapps/} under {@code fileName}, as an operator drops one in. */
+    JettyBase deploy(Path war, String fileName) throws IOException {
+        Files.copy(war, dir.resolve("webapps").resolve(fileName));
+        return this;
     }
 
     /** Unpacks the overlay (tar.gz) into this base, as the README's Install section says. */
@@ -185,6 +213,19 @@ final class JettyBase {
                 throw new AssertionError("Jetty is not listening:\n" + log());
             }
             return URI.create("http://127.0.0.1:" + port + path);
+        }
+
+        /**
+         * Asserts that start.jar refused to start: it exits non-zero within {@link #START_TIMEOUT}, no connector
+         * opened and Jetty never reported its server started. Returns the log for the caller's message checks.
+         */
+        String assertStartRefused() throws Exception {
+            assertTrue(process.waitFor(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS), "Jetty kept running:\n" + log());
+            String log = log();
+            assertNotEquals(0, process.exitValue(), log);
+            assertEquals(0, port, "a connector was started:\n" + log);
+            assertFalse(log.contains("Started oejs.Server"), log);
+            return log;
         }
 
         /** Waits until {@code path} answers {@code status} with a body containing {@code text}; returns that body. */

@@ -14,7 +14,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -23,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ObservabilityModuleIT {
 
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration START_TIMEOUT = JettyBase.START_TIMEOUT;
 
     @TempDir
     static Path shared;
@@ -35,9 +34,7 @@ class ObservabilityModuleIT {
 
     @BeforeAll
     static void installOnce() throws Exception {
-        template = new JettyBase(shared.resolve("template")).unpackOverlay();
-        JettyBase.ProcessResult add = template.startJar(START_TIMEOUT, "--add-modules=http,selfbalance");
-        assertEquals(0, add.exitCode(), add.output());
+        template = JettyBase.installed(shared.resolve("template"), "http,selfbalance");
     }
 
     private JettyBase installedBase() throws Exception {
@@ -73,7 +70,7 @@ class ObservabilityModuleIT {
         ini.add("selfbalance.notify.fault=" + hook + ",fault");
         ini.add("selfbalance.notify.notify=" + hook + ",notify");
         ini.add("selfbalance.notify.timeout=5s");
-        base.appendIni("selfbalance", ini);
+        base.configure(ini);
 
         JettyBase.Running jetty = base.start(START_TIMEOUT);
         try {
@@ -117,14 +114,12 @@ class ObservabilityModuleIT {
         Files.writeString(notExecutable, "#!/bin/sh\n");
         List<String> ini = new ArrayList<>(JettyBaseConfig.VALID);
         ini.add("selfbalance.notify.master=" + notExecutable + ",master");
-        base.appendIni("selfbalance", ini);
+        base.configure(ini);
         JettyBase.Running jetty = base.start(START_TIMEOUT);
         try {
-            assertTrue(jetty.process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "Jetty exits:\n" + jetty.log());
-            assertNotEquals(0, jetty.process.exitValue(), jetty.log());
-            assertEquals(0, jetty.port, "no connector opened:\n" + jetty.log());
-            assertTrue(jetty.log().contains("selfbalance.notify.master = [" + notExecutable + ", master] is invalid: "
-                + notExecutable + " is not an executable file"), jetty.log());
+            String log = jetty.assertStartRefused();
+            assertTrue(log.contains("selfbalance.notify.master = [" + notExecutable + ", master] is invalid: "
+                + notExecutable + " is not an executable file"), log);
         } finally {
             jetty.close();
         }

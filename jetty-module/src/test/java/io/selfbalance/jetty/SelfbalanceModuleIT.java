@@ -20,13 +20,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The overlay in a fresh jetty.base of the real jetty-home 12.1.12, driven through start.jar. */
 class SelfbalanceModuleIT {
 
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration START_TIMEOUT = JettyBase.START_TIMEOUT;
 
     @TempDir
     static Path shared;
@@ -38,9 +37,7 @@ class SelfbalanceModuleIT {
 
     @BeforeAll
     static void installOnce() throws Exception {
-        template = new JettyBase(shared.resolve("template")).unpackOverlay();
-        JettyBase.ProcessResult add = template.startJar(START_TIMEOUT, "--add-modules=http,ee10-deploy,selfbalance");
-        assertEquals(0, add.exitCode(), add.output());
+        template = JettyBase.installed(shared.resolve("template"), "http,ee10-deploy,selfbalance");
     }
 
     private JettyBase freshBase() throws Exception {
@@ -96,8 +93,7 @@ class SelfbalanceModuleIT {
 
     @Test
     void badConfigurationStopsJettyAndListsEveryProblem() throws Exception {
-        JettyBase base = freshBase();
-        base.appendIni("selfbalance", List.of(
+        JettyBase base = freshBase().configure(List.of(
             // selfbalance.interface missing
             "selfbalance.routers.main.vrid=51",
             "selfbalance.routers.main.vips=192.168.77.254/24",
@@ -105,11 +101,7 @@ class SelfbalanceModuleIT {
             "selfbalance.nodes.n1.address=not-an-address",
             "selfbalance.drain-tme=5s"));
         try (JettyBase.Running jetty = base.start(START_TIMEOUT)) {
-            assertTrue(jetty.process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "Jetty kept running:\n" + jetty.log());
-            String log = jetty.log();
-            assertNotEquals(0, jetty.process.exitValue(), log);
-            assertEquals(0, jetty.port, "a connector was started:\n" + log);
-            assertFalse(log.contains("Started oejs.Server"), log);
+            String log = jetty.assertStartRefused();
             assertTrue(log.contains("Invalid Selfbalance configuration (4 problems)"), log);
             for (String key : List.of("selfbalance.interface", "selfbalance.routers.main.priority=300",
                 "selfbalance.nodes.n1.address", "selfbalance.drain-tme")) {
@@ -121,10 +113,8 @@ class SelfbalanceModuleIT {
 
     @Test
     void healthEndpointFollowsDeployedWebappsAndTheirChecks() throws Exception {
-        JettyBase base = freshBase();
-        base.appendIni("selfbalance", JettyBaseConfig.VALID);
+        JettyBase base = freshBase().configure(JettyBaseConfig.VALID).deploy(JettyBase.DEMO_WAR, "demo.war");
         Path webapps = base.dir.resolve("webapps");
-        Files.copy(JettyBase.DEMO_WAR, webapps.resolve("demo.war"));
         deployVisibilityProbe(webapps.resolve("probe"));
         // a webapp that wrongly bundles the API must still get the server's HealthCheck (protected class)
         Path bundled = webapps.resolve("probe/WEB-INF/lib/microprofile-health-api-4.0.1.jar");

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.selfbalance.testkit.UmlKernel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -33,9 +32,7 @@ class SelfbalanceUmlIT {
     Path temp;
 
     private JettyBase node(JettyBase template, String name, String address, int priority) throws Exception {
-        JettyBase base = template.copyTo(temp.resolve(name));
-        Files.copy(JettyBase.DEMO_WAR, base.dir.resolve("webapps/demo.war"));
-        base.appendIni("selfbalance", List.of(
+        return template.copyTo(temp.resolve(name)).deploy(JettyBase.DEMO_WAR, "demo.war").configure(List.of(
             "jetty.http.port=8080",
             "selfbalance.interface=eth0",
             "selfbalance.address=" + address,
@@ -50,14 +47,11 @@ class SelfbalanceUmlIT {
             "selfbalance.health.probe-interval=1s",
             "selfbalance.health.probe-timeout=800ms",
             "selfbalance.health.local-interval=500ms"));
-        return base;
     }
 
     @Test
     void twoJettyNodesElectServeThroughTheVipHandOverAndLeaveNothing() throws Exception {
-        JettyBase template = new JettyBase(temp.resolve("template")).unpackOverlay();
-        JettyBase.ProcessResult add = template.startJar(Duration.ofSeconds(90), "--add-modules=http,ee10-deploy,selfbalance");
-        assertEquals(0, add.exitCode(), add.output());
+        JettyBase template = JettyBase.installed(temp.resolve("template"), "http,ee10-deploy,selfbalance");
         JettyBase n1 = node(template, "n1", "192.168.77.11", 150);
         JettyBase n2 = node(template, "n2", "192.168.77.12", 100);
         String java = JettyBase.javaBinary();
