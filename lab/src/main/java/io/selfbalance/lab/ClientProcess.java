@@ -19,16 +19,16 @@ import java.util.concurrent.TimeUnit;
  * input ({@code MARK}/{@code END}) and read line by line. Keeps the last tick (for the live table)
  * and the {@code EVENT} records (for the checks and the summary); every line also goes to a log file.
  */
-final class ClientProcess implements AutoCloseable {
+public final class ClientProcess implements AutoCloseable {
 
     /** Parsed fields of one {@code key=value} line. */
-    record Fields(String kind, Map<String, String> values) {
-        long num(String key) {
+    public record Fields(String kind, Map<String, String> values) {
+        public long num(String key) {
             String v = values.get(key);
             return v == null ? 0 : Long.parseLong(v);
         }
 
-        Map<String, Integer> byNode() {
+        public Map<String, Integer> byNode() {
             Map<String, Integer> m = new LinkedHashMap<>();
             values.forEach((k, v) -> {
                 if (k.startsWith("node.")) {
@@ -45,13 +45,23 @@ final class ClientProcess implements AutoCloseable {
     private volatile Fields lastTick;
     private volatile Fields done;
 
-    ClientProcess(LabSettings s, Path log) {
+    /** A client that opens a new connection for every request (IPVS schedules each one afresh). */
+    public ClientProcess(LabSettings s, Path log) {
+        this(s, log, false);
+    }
+
+    /** With {@code keepAlive}: one persistent connection, reopened when the server closes it or it breaks. */
+    public ClientProcess(LabSettings s, Path log, boolean keepAlive) {
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", LabSettings.CLIENT_NS,
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xms32m", "-Xmx96m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData", "-Xss256k",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.addAll(Cluster.SMALL_JVM);
+        cmd.addAll(List.of("-Xms32m", "-Xmx96m", "-Xss256k",
                 "-cp", System.getProperty("java.class.path"), LoadClient.class.getName(),
                 "--url", s.whoamiUrl(), "--interval-ms", Long.toString(s.clientIntervalMs()),
-                "--timeout-ms", "1000", "--exit-on-eof"));
+                "--timeout-ms", Long.toString(s.clientTimeoutMs()), "--exit-on-eof"));
+        if (keepAlive) {
+            cmd.add("--keep-alive");
+        }
         try {
             process = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         } catch (IOException e) {
@@ -82,7 +92,7 @@ final class ClientProcess implements AutoCloseable {
         }
     }
 
-    static Fields parse(String line) {
+    public static Fields parse(String line) {
         String[] parts = line.split(" ");
         Map<String, String> v = new LinkedHashMap<>();
         for (int i = 1; i < parts.length; i++) {
@@ -94,11 +104,11 @@ final class ClientProcess implements AutoCloseable {
         return new Fields(parts[0], v);
     }
 
-    boolean alive() {
+    public boolean alive() {
         return process.isAlive();
     }
 
-    Fields lastTick() {
+    public Fields lastTick() {
         return lastTick;
     }
 
@@ -112,13 +122,13 @@ final class ClientProcess implements AutoCloseable {
     }
 
     /** Opens a window at {@code faultUs} (epoch microseconds). */
-    void mark(String name, long faultUs) {
+    public void mark(String name, long faultUs) {
         events.remove(name);
         send("MARK " + name + " " + faultUs);
     }
 
     /** Closes the window and waits for the client's {@code EVENT} record of it. */
-    Fields end(String name) {
+    public Fields end(String name) {
         send("END " + name);
         long deadline = System.currentTimeMillis() + 15_000;
         while (System.currentTimeMillis() < deadline) {
@@ -149,7 +159,7 @@ final class ClientProcess implements AutoCloseable {
         }
     }
 
-    Fields done() {
+    public Fields done() {
         return done;
     }
 }

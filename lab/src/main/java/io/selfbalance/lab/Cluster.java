@@ -17,12 +17,12 @@ import java.util.regex.Pattern;
  * interface, the IPVS table each node programmed) and each node's own health endpoint, so the lab
  * judges the module by what the network actually does.
  */
-final class Cluster {
+public final class Cluster {
 
     /** How one node looks from outside at one moment. */
-    record NodeView(String name, boolean running, boolean vipOnInterface, boolean vipOnLo, String health,
+    public record NodeView(String name, boolean running, boolean vipOnInterface, boolean vipOnLo, String health,
                     Map<String, Integer> ipvsWeights) {
-        String role() {
+        public String role() {
             if (vipOnInterface) {
                 return "MASTER";
             }
@@ -32,14 +32,14 @@ final class Cluster {
             return running ? "-" : "DOWN";
         }
 
-        boolean hasIpvsService() {
+        public boolean hasIpvsService() {
             return ipvsWeights != null;
         }
     }
 
     /** All nodes at one moment, plus the weights in the IPVS table of the (single) master. */
-    record Snapshot(long atMs, Map<String, NodeView> nodes) {
-        List<String> masters() {
+    public record Snapshot(long atMs, Map<String, NodeView> nodes) {
+        public List<String> masters() {
             List<String> m = new ArrayList<>();
             nodes.values().forEach(v -> {
                 if (v.vipOnInterface()) {
@@ -50,7 +50,7 @@ final class Cluster {
         }
 
         /** The master's IPVS weight for {@code node}, or null when there is no single master or no entry. */
-        Integer weightOnMaster(String node) {
+        public Integer weightOnMaster(String node) {
             List<String> m = masters();
             if (m.size() != 1) {
                 return null;
@@ -60,21 +60,29 @@ final class Cluster {
         }
     }
 
+    /**
+     * JVM options of every JVM the lab starts (nodes and clients): three Jetty JVMs, a client and the lab share
+     * user-mode-linux's one CPU, so the JIT stops at C1 with one compiler thread, the GC is the serial one and
+     * no perf-data file is written; class data sharing (on by default) stays on.
+     */
+    static final List<String> SMALL_JVM = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1",
+            "-XX:-UsePerfData", "-Xshare:auto");
+
     private final LabSettings s;
     private final Path work;
     private final Map<String, Process> processes = new LinkedHashMap<>();
 
-    Cluster(LabSettings s, Path work) {
+    public Cluster(LabSettings s, Path work) {
         this.s = s;
         this.work = work;
     }
 
-    LabSettings settings() {
+    public LabSettings settings() {
         return s;
     }
 
     /** Creates the bridge and the namespaces; refuses to run over an existing one of the same names. */
-    void createTopology() {
+    public void createTopology() {
         List<String> all = new ArrayList<>(s.names());
         all.add(LabSettings.CLIENT_NS);
         String existing = Sh.run(10_000, "ip", "netns", "list").text();
@@ -108,7 +116,7 @@ final class Cluster {
     }
 
     /** Removes what {@link #createTopology} made (best effort; used on hosts that have IPVS). */
-    void deleteTopology() {
+    public void deleteTopology() {
         unwatch();
         for (String ns : s.names()) {
             Sh.run(10_000, "ip", "netns", "del", ns);
@@ -117,7 +125,7 @@ final class Cluster {
         Sh.run(10_000, "ip", "link", "del", s.bridge());
     }
 
-    Path base(String node) {
+    public Path base(String node) {
         return work.resolve(node);
     }
 
@@ -126,7 +134,7 @@ final class Cluster {
      * the lab's JVM options) run in the node's namespace; it records its pid in {@code <base>/jetty.pid}.
      * The lab starts nodes with it, and so can a person in the {@code --keep} shell.
      */
-    Path startScript(String node) {
+    public Path startScript(String node) {
         List<String> dry = JettyBases.command(base(node));
         // The demo webapp names itself after the host name (it also reads -Ddemo.node; the UTS namespace
         // keeps the node name visible to every tool in the namespace too): each node gets its own UTS
@@ -134,9 +142,8 @@ final class Cluster {
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", node, "unshare", "--uts", "/bin/sh", "-c",
                 "hostname " + node + " && HOSTNAME=" + node + " && export HOSTNAME && exec \"$@\"", "node-" + node));
         cmd.add(dry.get(0));
-        // small heaps and a quick JIT: three JVMs share one CPU inside user-mode-linux
-        cmd.addAll(List.of("-Xms48m", "-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData",
-                "-Xss512k"));
+        cmd.addAll(SMALL_JVM);
+        cmd.addAll(List.of("-Xms48m", "-Xmx192m", "-Xss512k"));
         cmd.addAll(dry.subList(1, dry.size()));
         StringBuilder sb = new StringBuilder("#!/bin/bash\n# starts lab node " + node + " in its network namespace\n")
                 .append("cd ").append(base(node)).append(" || exit 1\n")
@@ -161,7 +168,7 @@ final class Cluster {
     }
 
     /** Starts the node's Jetty JVM in its namespace (output appended to {@code <base>/logs/lab-jetty.log}). */
-    synchronized void start(String node) {
+    public synchronized void start(String node) {
         Process old = processes.get(node);
         if (old != null && old.isAlive()) {
             throw new IllegalStateException(node + " is already running (pid " + old.pid() + ")");
@@ -182,13 +189,13 @@ final class Cluster {
         }
     }
 
-    synchronized boolean running(String node) {
+    public synchronized boolean running(String node) {
         Process p = processes.get(node);
         return p != null && p.isAlive();
     }
 
     /** SIGKILL: the JVM gets no chance to clean up (what the VIP lifetime is for). */
-    synchronized void kill9(String node) {
+    public synchronized void kill9(String node) {
         Process p = processes.get(node);
         if (p != null) {
             p.destroyForcibly();
@@ -196,7 +203,7 @@ final class Cluster {
     }
 
     /** SIGTERM: Jetty's shutdown hook stops the server, and the module drains and hands over. */
-    synchronized Process terminate(String node) {
+    public synchronized Process terminate(String node) {
         Process p = processes.get(node);
         if (p != null) {
             p.destroy();
@@ -205,7 +212,7 @@ final class Cluster {
     }
 
     /** Stops every node (SIGTERM, then SIGKILL after {@code graceMs}). */
-    void stopAll(long graceMs) {
+    public void stopAll(long graceMs) {
         List<Process> ps;
         synchronized (this) {
             ps = new ArrayList<>(processes.values());
@@ -229,7 +236,7 @@ final class Cluster {
      * Kills node JVMs that the lab does not own (started from the {@code --keep} shell), found by their
      * pid files; a pid is only trusted while its command line still names the node's base.
      */
-    void killStrays() {
+    public void killStrays() {
         for (String n : s.names()) {
             Path pidFile = base(n).resolve("jetty.pid");
             try {
@@ -250,7 +257,7 @@ final class Cluster {
     }
 
     /** Last lines of a node's Jetty log, for error messages. */
-    String logTail(String node, int lines) {
+    public String logTail(String node, int lines) {
         Path log = base(node).resolve("logs/lab-jetty.log");
         try {
             List<String> all = java.nio.file.Files.readAllLines(log);
@@ -267,18 +274,18 @@ final class Cluster {
             .connectTimeout(java.time.Duration.ofMillis(2000)).build();
 
     /** Starts watching every node's namespace (after {@link #createTopology}). */
-    void watch() {
+    public void watch() {
         for (String n : s.names()) {
             watches.put(n, new NsWatch(n, s.vip()));
         }
     }
 
-    void unwatch() {
+    public void unwatch() {
         watches.values().forEach(NsWatch::close);
     }
 
     /** Every node's VIP placement and IPVS table (kernel state, no commands run) and readiness (HTTP). */
-    Snapshot snapshot() {
+    public Snapshot snapshot() {
         Map<String, NodeView> views = new LinkedHashMap<>();
         for (int i = 0; i < s.nodes(); i++) {
             String n = s.name(i);
@@ -299,7 +306,7 @@ final class Cluster {
         };
     }
 
-    String nodeOf(String address) {
+    public String nodeOf(String address) {
         for (int i = 0; i < s.nodes(); i++) {
             if (s.address(i).equals(address)) {
                 return s.name(i);
@@ -309,17 +316,17 @@ final class Cluster {
     }
 
     /** Whether the VIP is on {@code node}'s eth0 now. */
-    boolean vipOnInterface(String node) {
+    public boolean vipOnInterface(String node) {
         return watches.get(node).vipOnEth0();
     }
 
     /** When the VIP last appeared on or vanished from one of {@code node}'s interfaces (epoch ms). */
-    long vipChangedAtMs(String node) {
+    public long vipChangedAtMs(String node) {
         return watches.get(node).changedAtMs();
     }
 
     /** The weights (by node name) in {@code node}'s IPVS service for the VIP, or null when it has none. */
-    Map<String, Integer> ipvsWeights(String node) {
+    public Map<String, Integer> ipvsWeights(String node) {
         NsWatch w = watches.get(node);
         Map<String, Integer> byAddress = w == null ? null : w.ipvs(s.port());
         if (byAddress == null) {
@@ -334,7 +341,7 @@ final class Cluster {
     }
 
     /** GET {@code url} from the lab's own address on the bridge; the HTTP status, or 0 when nothing answered. */
-    int httpStatus(String url) {
+    public int httpStatus(String url) {
         try {
             java.net.http.HttpRequest req = java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
                     .timeout(java.time.Duration.ofMillis(3000)).GET().build();
@@ -348,7 +355,7 @@ final class Cluster {
     }
 
     /** Turns a node's readiness DOWN or UP with the demo webapp's switch file in its jetty.base. */
-    void setReady(String node, boolean ready) {
+    public void setReady(String node, boolean ready) {
         Path f = base(node).resolve("selfbalance-demo.down");
         try {
             if (ready) {

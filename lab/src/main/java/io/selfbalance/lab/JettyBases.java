@@ -85,7 +85,10 @@ final class JettyBases {
                     throw new IllegalStateException("start.jar --add-modules=" + String.join(",", modules) + " failed in "
                             + base + ":\n" + added.text());
                 }
-                appendProperties(base.resolve("start.d/http.ini"), List.of("jetty.http.port=" + s.port()));
+                // a demo node needs few threads (Jetty's defaults: 10..200 and reserved threads); inside
+                // user-mode-linux every thread switch is a trapped host context switch
+                appendProperties(base.resolve("start.d/http.ini"), List.of("jetty.http.port=" + s.port(),
+                        "jetty.threadPool.minThreads=4", "jetty.threadPool.maxThreads=64", "jetty.threadPool.reservedThreads=0"));
                 if (dist.overlay().isPresent()) {
                     appendProperties(base.resolve("start.d/selfbalance.ini"), NodeIni.lines(s, i));
                 }

@@ -18,7 +18,7 @@ import java.util.function.BooleanSupplier;
  * node's role, weight, health and requests per second.
  *
  * <pre>
- * Lab prepare --dist DIR --work DIR [--advert-ms 1000] [--interval-ms 10]   (on the host: jetty bases)
+ * Lab prepare --dist DIR --work DIR [--uml] [--advert-ms 1000] [--interval-ms 10|50 with --uml]   (on the host: jetty bases)
  * Lab play --work DIR [--scenario all|steady,backup-health,resign,crash,stop] [--keep] [--machine]
  *          [--host] [--max-planned-failures 0]                             (as root, where IPVS exists)
  * </pre>
@@ -30,7 +30,7 @@ import java.util.function.BooleanSupplier;
 public final class Lab {
 
     /** Every scenario, in the order {@code all} plays them. */
-    public static final List<String> SCENARIOS = List.of("steady", "backup-health", "resign", "crash", "stop");
+    public static final List<String> SCENARIOS = List.of("steady", "backup-health", "resign", "crash", "stop", "rolling");
 
     record Check(String name, boolean pass, String detail) {}
 
@@ -51,6 +51,10 @@ public final class Lab {
     private volatile Cluster.Snapshot judged;
     private volatile boolean printing;
     private ClientProcess client;
+    /** The second client: one persistent connection (keep-alive), reopened when the server closes it. */
+    private ClientProcess keepAliveClient;
+    /** The keep-alive client's figures of each window, by window name. */
+    private final Map<String, ClientProcess.Fields> keepAliveEvents = new java.util.concurrent.ConcurrentHashMap<>();
 
     Lab(LabSettings s, Path work, boolean machine, int maxPlannedFailures, PrintStream out) {
         this.s = s;
@@ -89,14 +93,14 @@ public final class Lab {
     }
 
     static String usage() {
-        return "usage: Lab prepare --dist DIR --work DIR [--advert-ms N] [--interval-ms N]\n"
+        return "usage: Lab prepare --dist DIR --work DIR [--uml] [--advert-ms N] [--interval-ms N]\n"
                 + "       Lab play --work DIR [--scenario all|" + String.join("|", SCENARIOS)
                 + "[,...]] [--keep] [--machine] [--host] [--max-planned-failures N]";
     }
 
     static Map<String, String> options(String[] args) {
         Map<String, String> o = new LinkedHashMap<>();
-        List<String> flags = List.of("--keep", "--machine", "--host");
+        List<String> flags = List.of("--keep", "--machine", "--host", "--uml");
         List<String> valued = List.of("--dist", "--work", "--scenario", "--advert-ms", "--interval-ms", "--max-planned-failures");
         for (int i = 1; i < args.length; i++) {
             String a = args[i];
@@ -139,15 +143,16 @@ public final class Lab {
     }
 
     /** {@code prepare}: the jetty bases and {@code lab.properties} under the work directory. */
-    static void prepare(Map<String, String> o, PrintStream out) {
+    public static void prepare(Map<String, String> o, PrintStream out) {
         Path dist = required(o, "--dist");
         Path work = required(o, "--work");
-        LabSettings d = LabSettings.defaults();
+        // inside user-mode-linux everything shares one trapped CPU: its own (measured) defaults
+        LabSettings d = o.containsKey("--uml") ? LabSettings.uml() : LabSettings.defaults();
         long advert = number(o, "--advert-ms", d.advertMs(), 10, 40_950);
         long interval = number(o, "--interval-ms", d.clientIntervalMs(), 1, 10_000);
         LabSettings s = new LabSettings(d.nodes(), d.weights(), d.priorities(), d.port(), d.vip(), d.vrid(), advert,
                 d.probeIntervalMs(), d.probeFall(), d.probeRise(), Math.max(d.vipLifetimeMs(), 3 * advert),
-                d.drainMs(), interval, d.bridge());
+                d.drainMs(), interval, d.bridge(), d.probeTimeoutMs(), d.clientTimeoutMs());
         JettyBases.Dist found = JettyBases.find(dist);
         if (found.overlay().isEmpty()) {
             out.println("NOTE: no selfbalance overlay in " + dist + " (jetty-module not built yet?): the nodes run plain Jetty "
@@ -158,18 +163,20 @@ public final class Lab {
     }
 
     /** {@code play}: the topology, the nodes, the client and the scenario; returns the exit status. */
-    static int play(Map<String, String> o, PrintStream out) {
+    public static int play(Map<String, String> o, PrintStream out) {
         Path work = required(o, "--work");
         List<String> scenarios = new ArrayList<>();
         String sc = o.getOrDefault("--scenario", "all");
         for (String name : sc.split(",")) {
             if (name.equals("all")) {
                 scenarios.addAll(SCENARIOS);
+            } else if (name.equals("none")) {
+                // only start the cluster (with --keep: a cluster to poke at)
             } else if (SCENARIOS.contains(name)) {
                 scenarios.add(name);
             } else {
                 throw new IllegalArgumentException("--scenario '" + name + "' is not allowed; allowed: all, "
-                        + String.join(", ", SCENARIOS) + " (comma-separated)");
+                        + String.join(", ", SCENARIOS) + ", none (comma-separated)");
             }
         }
         int maxPlanned = (int) number(o, "--max-planned-failures", 0, 0, 1_000_000);
@@ -202,6 +209,9 @@ public final class Lab {
         printing = false;
         if (client != null) {
             client.close();
+        }
+        if (keepAliveClient != null) {
+            keepAliveClient.close();
         }
         cluster.stopAll(s.drainMs() + 10_000);
         cluster.killStrays();
@@ -240,6 +250,7 @@ public final class Lab {
                         case "resign" -> resign();
                         case "crash" -> crash();
                         case "stop" -> gracefulStop();
+                        case "rolling" -> rolling();
                         default -> throw new AssertionError(scenario);
                     }
                 } catch (RuntimeException e) {
@@ -274,6 +285,7 @@ public final class Lab {
             }
         }
         client = new ClientProcess(s, work.resolve("client.log"));
+        keepAliveClient = new ClientProcess(s, work.resolve("client-keepalive.log"), true);
         long stable = waitFor(this::stable, 180_000, 500);
         // describe the snapshot that was judged, not a later one
         Cluster.Snapshot snap = judged;
@@ -290,8 +302,7 @@ public final class Lab {
     }
 
     private boolean stable() {
-        Cluster.Snapshot snap = cluster.snapshot();
-        latest = snap;
+        Cluster.Snapshot snap = fresh();
         judged = snap;
         if (snap.masters().size() != 1) {
             return false;
@@ -306,6 +317,20 @@ public final class Lab {
             }
         }
         return true;
+    }
+
+    /**
+     * A snapshot at most half a second old: the table thread's when it is that recent (each snapshot asks every
+     * node's readiness over HTTP, and inside user-mode-linux the lab's own requests share the one CPU), else a new one.
+     */
+    private Cluster.Snapshot fresh() {
+        Cluster.Snapshot l = latest;
+        if (l != null && System.currentTimeMillis() - l.atMs() <= 500) {
+            return l;
+        }
+        Cluster.Snapshot snap = cluster.snapshot();
+        latest = snap;
+        return snap;
     }
 
     private void settle(String scenario, long timeoutMs) {
@@ -335,7 +360,7 @@ public final class Lab {
             weights.put(n, w == null ? 0 : w);
         }
         int target = 3000;
-        client.mark("steady", LoadClient.nowUs());
+        mark("steady", LoadClient.nowUs());
         long budget = target * s.clientIntervalMs() * 3 + 30_000;
         long t0 = System.currentTimeMillis();
         // the window closes once the client's ticks add up to the target (plus a little for ticks in flight)
@@ -349,7 +374,7 @@ public final class Lab {
                 seen = t;
             }
         }
-        ClientProcess.Fields ev = client.end("steady");
+        ClientProcess.Fields ev = end("steady");
         Map<String, Integer> byNode = ev.byNode();
         long total = ev.num("ok");
         int wsum = weights.values().stream().mapToInt(Integer::intValue).sum();
@@ -385,16 +410,16 @@ public final class Lab {
         }
         final String backup = b;
         long bound = s.probeIntervalMs() * s.probeFall() + 1000;
-        client.mark("backup-down", LoadClient.nowUs());
+        mark("backup-down", LoadClient.nowUs());
         cluster.setReady(backup, false);
         long zeroMs = waitFor(() -> Integer.valueOf(0).equals(weight(m, backup)), bound + 10_000, 20);
         machine("LAB-MEASURE name=backup-weight-zero node=" + backup + " master=" + m + " ms=" + zeroMs + " boundMs=" + bound);
         check("backup-health: " + backup + " gets weight 0 on master " + m + " within interval*fall+1s (" + bound + " ms)",
                 zeroMs >= 0 && zeroMs <= bound, zeroMs < 0 ? "weight never became 0; " + cluster.ipvsWeights(m) : zeroMs + " ms");
         Sh.sleep(300);
-        client.mark("backup-quiet", LoadClient.nowUs());
+        mark("backup-quiet", LoadClient.nowUs());
         Sh.sleep(3000);
-        ClientProcess.Fields quiet = client.end("backup-quiet");
+        ClientProcess.Fields quiet = end("backup-quiet");
         int served = quiet.byNode().getOrDefault(backup, 0);
         machine("LAB-MEASURE name=backup-quiet node=" + backup + " served=" + served + " ok=" + quiet.num("ok"));
         check("backup-health: " + backup + " serves no new requests while DOWN", served == 0 && quiet.num("ok") > 0,
@@ -408,12 +433,12 @@ public final class Lab {
         check("backup-health: " + backup + " gets its weight " + configured + " back within interval*rise+1s (" + upBound + " ms)",
                 upMs >= 0 && upMs <= upBound, upMs < 0 ? "never; " + cluster.ipvsWeights(m) : upMs + " ms");
         Sh.sleep(300);
-        client.mark("backup-back", LoadClient.nowUs());
+        mark("backup-back", LoadClient.nowUs());
         Sh.sleep(2000);
-        ClientProcess.Fields back = client.end("backup-back");
+        ClientProcess.Fields back = end("backup-back");
         check("backup-health: " + backup + " serves again after UP", back.byNode().getOrDefault(backup, 0) > 0,
                 back.byNode().getOrDefault(backup, 0) + " requests");
-        ClientProcess.Fields ev = client.end("backup-down");
+        ClientProcess.Fields ev = end("backup-down");
         plannedFailures("backup-health", ev);
         events.add(new Event("backup-health", backup, ev.num("failed"), ev.num("outageMs"), ev.num("firstSuccessMs"),
                 "weight 0 after " + zeroMs + " ms, back after " + upMs + " ms (" + (System.currentTimeMillis() - t1) + " ms window)"));
@@ -424,7 +449,7 @@ public final class Lab {
     private void resign() {
         String m = master();
         long bound = s.probeIntervalMs() * s.probeFall() + 3 * s.advertMs() + 2000;
-        client.mark("resign", LoadClient.nowUs());
+        mark("resign", LoadClient.nowUs());
         cluster.setReady(m, false);
         String[] next = new String[1];
         long ms = waitFor(() -> {
@@ -441,16 +466,16 @@ public final class Lab {
         check("resign: master " + m + " with readiness DOWN hands over to another node", ms >= 0,
                 ms < 0 ? "no other node became the only master; " + describe(cluster.snapshot()) : next[0] + " is master after " + ms + " ms");
         Sh.sleep(2000);
-        ClientProcess.Fields ev = client.end("resign");
+        ClientProcess.Fields ev = end("resign");
         plannedFailures("resign", ev);
         events.add(new Event("resign", m, ev.num("failed"), ev.num("outageMs"), ev.num("firstSuccessMs"),
                 next[0] == null ? "no new master" : "new master " + next[0] + " after " + ms + " ms"));
         machineEvent("resign", m, ev);
-        client.mark("resign-up", LoadClient.nowUs());
+        mark("resign-up", LoadClient.nowUs());
         cluster.setReady(m, true);
         long back = waitFor(this::stable, 60_000, 300);
         Sh.sleep(1000);
-        ClientProcess.Fields up = client.end("resign-up");
+        ClientProcess.Fields up = end("resign-up");
         plannedFailures("resign-up", up);
         events.add(new Event("resign-up", m, up.num("failed"), up.num("outageMs"), up.num("firstSuccessMs"),
                 "stable after " + back + " ms, master " + cluster.snapshot().masters()));
@@ -461,7 +486,7 @@ public final class Lab {
     private void crash() {
         String m = master();
         long faultUs = LoadClient.nowUs();
-        client.mark("crash", faultUs);
+        mark("crash", faultUs);
         long t0 = System.currentTimeMillis();
         cluster.kill9(m);
         String[] next = new String[1];
@@ -484,7 +509,7 @@ public final class Lab {
         check("crash: the dead master's VIP expires within its lifetime (" + s.vipLifetimeMs() + " ms + 1 s kernel rounding)",
                 goneMs >= 0 && goneMs <= s.vipLifetimeMs() + 1000, goneMs < 0 ? "still there" : "gone after " + goneMs + " ms");
         Sh.sleep(2000);
-        ClientProcess.Fields ev = client.end("crash");
+        ClientProcess.Fields ev = end("crash");
         check("crash: requests succeed again", ev.num("outageMs") >= 0,
                 ev.num("failed") + " failed, outage " + ev.num("outageMs") + " ms");
         events.add(new Event("crash", m, ev.num("failed"), ev.num("outageMs"), ev.num("firstSuccessMs"),
@@ -496,7 +521,7 @@ public final class Lab {
     /** SIGTERM to the master: it drains, hands over and leaves nothing behind; then it restarts. */
     private void gracefulStop() {
         String m = master();
-        client.mark("stop", LoadClient.nowUs());
+        mark("stop", LoadClient.nowUs());
         long t0 = System.currentTimeMillis();
         Process p = cluster.terminate(m);
         long exited = waitFor(() -> !p.isAlive(), s.drainMs() + 30_000, 50);
@@ -518,7 +543,7 @@ public final class Lab {
         check("stop: " + m + " leaves no VIP on its interface and no IPVS service", !vipLeft && !ipvsLeft,
                 "vip " + (vipLeft ? "LEFT" : "gone") + ", ipvs " + (ipvsLeft ? "LEFT" : "gone"));
         Sh.sleep(1500);
-        ClientProcess.Fields ev = client.end("stop");
+        ClientProcess.Fields ev = end("stop");
         plannedFailures("stop", ev);
         events.add(new Event("stop", m, ev.num("failed"), ev.num("outageMs"), ev.num("firstSuccessMs"),
                 "exited after " + exitMs + " ms, master " + next[0]));
@@ -526,25 +551,69 @@ public final class Lab {
         restart("stop-restart", m);
     }
 
-    private void restart(String name, String node) {
-        client.mark(name, LoadClient.nowUs());
-        long t0 = System.currentTimeMillis();
-        cluster.start(node);
-        long ms = waitFor(() -> {
+    /**
+     * Zero loss under load (issue 9 part 5): every backup in turn is stopped gracefully (SIGTERM: it drains and
+     * leaves), started again and waited for until the master gives it its weight back, while both clients keep
+     * sending; neither may lose a request. (The master's planned handover is {@code stop}, its crash {@code crash}.)
+     */
+    private void rolling() {
+        String m = master();
+        for (String b : s.names()) {
+            if (b.equals(m)) {
+                continue;
+            }
+            String name = "rolling-" + b;
+            mark(name, LoadClient.nowUs());
+            long t0 = System.currentTimeMillis();
+            Process p = cluster.terminate(b);
+            long exited = waitFor(() -> !p.isAlive(), s.drainMs() + 30_000, 50);
+            long exitMs = exited < 0 ? -1 : System.currentTimeMillis() - t0;
+            check(name + ": " + b + " exits after SIGTERM within drain time + 30 s", exited >= 0, exitMs + " ms");
+            long t1 = System.currentTimeMillis();
+            cluster.start(b);
+            long rejoinMs = rejoin(b);
+            boolean ok = rejoinMs >= 0 && cluster.running(b);
+            check(name + ": " + b + " rejoins with its weight", ok,
+                    ok ? "after " + (System.currentTimeMillis() - t1) + " ms" : describe(cluster.snapshot()) + "\n" + cluster.logTail(b, 20));
+            Sh.sleep(1000);
+            ClientProcess.Fields ev = end(name);
+            ClientProcess.Fields ka = keepAlive(name);
+            List<String> masters = cluster.snapshot().masters();
+            check(name + ": the master stays " + m, masters.equals(List.of(m)), "masters " + masters);
+            check(name + ": no failed request on new connections", ev.num("failed") == 0,
+                    ev.num("failed") + " failed of " + ev.num("sent") + ", outage " + ev.num("outageMs") + " ms");
+            check(name + ": no failed request on the keep-alive connection", ka.num("failed") == 0,
+                    ka.num("failed") + " failed of " + ka.num("sent") + ", outage " + ka.num("outageMs") + " ms");
+            events.add(new Event(name, b, ev.num("failed"), ev.num("outageMs"), ev.num("firstSuccessMs"),
+                    "stopped in " + exitMs + " ms, rejoined after " + rejoinMs + " ms"));
+            machineEvent(name, b, ev);
+        }
+    }
+
+    /** Waits until {@code node} (just started) is ready and weighted on the single master; ms, or -1. */
+    private long rejoin(String node) {
+        return waitFor(() -> {
             if (!cluster.running(node)) {
                 return true;
             }
             if (!stable()) {
                 return false;
             }
-            Integer w = latest.weightOnMaster(node);
+            Integer w = judged.weightOnMaster(node);
             return w != null && w > 0;
         }, 240_000, 500);
+    }
+
+    private void restart(String name, String node) {
+        mark(name, LoadClient.nowUs());
+        long t0 = System.currentTimeMillis();
+        cluster.start(node);
+        long ms = rejoin(node);
         boolean ok = ms >= 0 && cluster.running(node);
         check(name + ": " + node + " rejoins with its weight", ok,
                 ok ? "after " + (System.currentTimeMillis() - t0) + " ms" : describe(cluster.snapshot()) + "\n" + cluster.logTail(node, 20));
         Sh.sleep(1000);
-        ClientProcess.Fields ev = client.end(name);
+        ClientProcess.Fields ev = end(name);
         plannedFailures(name, ev);
         events.add(new Event(name, node, ev.num("failed"), ev.num("outageMs"), ev.num("firstSuccessMs"),
                 "rejoined after " + ms + " ms, master " + cluster.snapshot().masters()));
@@ -569,13 +638,19 @@ public final class Lab {
                 sb.append(' ').append(k).append('=').append(v);
             }
         });
+        // the keep-alive client's figures of the same window, prefixed "ka."
+        keepAlive(name).values().forEach((k, v) -> {
+            if (!k.equals("name") && !k.equals("fault") && !k.equals("end")) {
+                sb.append(" ka.").append(k).append('=').append(v);
+            }
+        });
         machine(sb.toString());
     }
 
     // ---- helpers ---------------------------------------------------------------------------------
 
     /** Polls {@code condition} until true; returns the elapsed ms, or -1 after {@code timeoutMs}. */
-    static long waitFor(BooleanSupplier condition, long timeoutMs, long pollMs) {
+    public static long waitFor(BooleanSupplier condition, long timeoutMs, long pollMs) {
         long t0 = System.currentTimeMillis();
         while (true) {
             if (condition.getAsBoolean()) {
@@ -586,6 +661,28 @@ public final class Lab {
             }
             Sh.sleep(pollMs);
         }
+    }
+
+    /** Opens window {@code name} at {@code us} on both clients. */
+    private void mark(String name, long us) {
+        client.mark(name, us);
+        keepAliveClient.mark(name, us);
+    }
+
+    /**
+     * Closes window {@code name} on both clients; returns the new-connection client's figures (the keep-alive
+     * client's are kept for {@link #keepAlive} and the LAB-EVENT line).
+     */
+    private ClientProcess.Fields end(String name) {
+        ClientProcess.Fields ev = client.end(name);
+        keepAliveEvents.put(name, keepAliveClient.end(name));
+        return ev;
+    }
+
+    /** The keep-alive client's figures of window {@code name}. */
+    private ClientProcess.Fields keepAlive(String name) {
+        ClientProcess.Fields f = keepAliveEvents.get(name);
+        return f == null ? new ClientProcess.Fields("EVENT", Map.of()) : f;
     }
 
     private void check(String name, boolean pass, String detail) {
@@ -681,9 +778,15 @@ public final class Lab {
     private int summary() {
         out.println();
         out.println("== summary ==");
-        out.println(String.format(Locale.ROOT, "%-15s %-5s %7s %11s  %s", "event", "node", "failed", "outage(ms)", "what happened"));
+        out.println("(failed/outage: the client opening a new connection per request; keep-alive: the client on one"
+                + " persistent connection)");
+        out.println(String.format(Locale.ROOT, "%-15s %-5s %7s %11s %10s %11s  %s", "event", "node", "failed", "outage(ms)",
+                "ka-failed", "ka-outage", "what happened"));
         for (Event e : events) {
-            out.println(String.format(Locale.ROOT, "%-15s %-5s %7d %11d  %s", e.name(), e.node(), e.failed(), e.outageMs(), e.measured()));
+            ClientProcess.Fields ka = keepAlive(e.name());
+            boolean seen = ka.values().containsKey("failed");
+            out.println(String.format(Locale.ROOT, "%-15s %-5s %7d %11d %10s %11s  %s", e.name(), e.node(), e.failed(), e.outageMs(),
+                    seen ? Long.toString(ka.num("failed")) : "-", seen ? Long.toString(ka.num("outageMs")) : "-", e.measured()));
         }
         long failedChecks = checks.stream().filter(c -> !c.pass()).count();
         out.println();

@@ -24,10 +24,14 @@ import java.util.Properties;
  * @param vipLifetimeMs    valid lifetime of the VIP on the master's interface
  * @param drainMs          how long a graceful stop waits for connections to finish
  * @param clientIntervalMs the load client's interval between new connections
+ * @param bridge           the bridge that joins the namespaces
+ * @param probeTimeoutMs   how long one health probe of the master may take (at most {@code probeIntervalMs})
+ * @param clientTimeoutMs  the load client's connect and read timeout per request
  */
 public record LabSettings(int nodes, List<Integer> weights, List<Integer> priorities, int port, String vip,
                           int vrid, long advertMs, long probeIntervalMs, int probeFall, int probeRise,
-                          long vipLifetimeMs, long drainMs, long clientIntervalMs, String bridge) {
+                          long vipLifetimeMs, long drainMs, long clientIntervalMs, String bridge,
+                          long probeTimeoutMs, long clientTimeoutMs) {
 
     public static final String SUBNET = "192.168.77.";
     public static final String CLIENT_ADDRESS = SUBNET + "100";
@@ -35,10 +39,28 @@ public record LabSettings(int nodes, List<Integer> weights, List<Integer> priori
     /** The lab's own address on the bridge (in the namespace that runs the lab: the UML kernel's, or the host's). */
     public static final String LAB_ADDRESS = SUBNET + "1";
 
+    /** Where the lab runs in the host's own namespaces (a kernel with IPVS): a new connection every 10 ms. */
     public static LabSettings defaults() {
         return new LabSettings(3, List.of(1, 2, 3), List.of(150, 100, 50), 8080, SUBNET + "254", 77,
-                1000, 1000, 2, 2, 5000, 2000, 10, "sblab0");
+                1000, 1000, 2, 2, 5000, 2000, 10, "sblab0", 1000, 1000);
     }
+
+    /**
+     * Inside user-mode-linux: one CPU for three Jetty JVMs, the client and the lab, every system call
+     * trapped. Measured there (README, "Quick start"): UML_CLIENT_INTERVAL_MS keeps the cluster's probes
+     * and the client's requests well inside their timeouts, while 10 ms saturates the CPU.
+     */
+    public static LabSettings uml() {
+        LabSettings d = defaults();
+        return new LabSettings(d.nodes, d.weights, d.priorities, d.port, d.vip, d.vrid, d.advertMs, d.probeIntervalMs,
+                UML_PROBE_FALL, d.probeRise, d.vipLifetimeMs, UML_DRAIN_MS, UML_CLIENT_INTERVAL_MS, d.bridge,
+                d.probeTimeoutMs, UML_CLIENT_TIMEOUT_MS);
+    }
+
+    static final long UML_CLIENT_INTERVAL_MS = 50;
+    static final long UML_CLIENT_TIMEOUT_MS = 3000;
+    static final int UML_PROBE_FALL = 2;
+    static final long UML_DRAIN_MS = 2000;
 
     public LabSettings {
         if (nodes < 1 || nodes > 9) {
@@ -47,6 +69,13 @@ public record LabSettings(int nodes, List<Integer> weights, List<Integer> priori
         if (weights.size() != nodes || priorities.size() != nodes) {
             throw new IllegalArgumentException("weights " + weights + " and priorities " + priorities
                     + " must each list " + nodes + " values (one per node)");
+        }
+        if (probeTimeoutMs < 10 || probeTimeoutMs > probeIntervalMs) {
+            throw new IllegalArgumentException("probeTimeoutMs=" + probeTimeoutMs + " is not allowed; allowed: 10.."
+                    + probeIntervalMs + " (at most probeIntervalMs)");
+        }
+        if (clientTimeoutMs < 1) {
+            throw new IllegalArgumentException("clientTimeoutMs=" + clientTimeoutMs + " is not allowed; allowed: >= 1");
         }
         weights = List.copyOf(weights);
         priorities = List.copyOf(priorities);
@@ -80,7 +109,7 @@ public record LabSettings(int nodes, List<Integer> weights, List<Integer> priori
         return "http://" + vip + ":" + port + "/api/whoami";
     }
 
-    void store(Path file) {
+    public void store(Path file) {
         Properties p = new Properties();
         p.setProperty("nodes", Integer.toString(nodes));
         p.setProperty("weights", join(weights));
@@ -96,6 +125,8 @@ public record LabSettings(int nodes, List<Integer> weights, List<Integer> priori
         p.setProperty("drainMs", Long.toString(drainMs));
         p.setProperty("clientIntervalMs", Long.toString(clientIntervalMs));
         p.setProperty("bridge", bridge);
+        p.setProperty("probeTimeoutMs", Long.toString(probeTimeoutMs));
+        p.setProperty("clientTimeoutMs", Long.toString(clientTimeoutMs));
         try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             p.store(w, "selfbalance lab settings (written by Lab prepare, read by Lab play)");
         } catch (IOException e) {
@@ -103,7 +134,7 @@ public record LabSettings(int nodes, List<Integer> weights, List<Integer> priori
         }
     }
 
-    static LabSettings load(Path file) {
+    public static LabSettings load(Path file) {
         Properties p = new Properties();
         try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             p.load(r);
@@ -116,7 +147,10 @@ public record LabSettings(int nodes, List<Integer> weights, List<Integer> priori
                 Long.parseLong(p.getProperty("probeIntervalMs")), Integer.parseInt(p.getProperty("probeFall")),
                 Integer.parseInt(p.getProperty("probeRise")), Long.parseLong(p.getProperty("vipLifetimeMs")),
                 Long.parseLong(p.getProperty("drainMs")), Long.parseLong(p.getProperty("clientIntervalMs")),
-                p.getProperty("bridge"));
+                p.getProperty("bridge"),
+                // work dirs written before these keys existed: the values they ran with
+                Long.parseLong(p.getProperty("probeTimeoutMs", Long.toString(Math.min(1000, Long.parseLong(p.getProperty("probeIntervalMs")))))),
+                Long.parseLong(p.getProperty("clientTimeoutMs", "1000")));
     }
 
     static List<Integer> ints(String csv) {

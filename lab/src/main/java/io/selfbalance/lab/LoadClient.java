@@ -84,6 +84,8 @@ public final class LoadClient {
     private final List<Attempt> attempts = new ArrayList<>();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final Map<String, Long> marks = new TreeMap<>();
+    /** Whether the last response parsed ended its connection ("Connection: close", or a body delimited by EOF). */
+    private boolean lastResponseCloses;
     private volatile boolean stopping;
     private long sent;
     // tick counters, guarded by `this`
@@ -186,7 +188,7 @@ public final class LoadClient {
         throw new IllegalArgumentException(key + " '" + v + "' must be an integer >= " + min);
     }
 
-    static long nowUs() {
+    public static long nowUs() {
         Instant i = Instant.now();
         return i.getEpochSecond() * 1_000_000L + i.getNano() / 1000;
     }
@@ -488,7 +490,9 @@ public final class LoadClient {
                     s.getOutputStream().write(requestBytes(false).getBytes(StandardCharsets.US_ASCII));
                     s.getOutputStream().flush();
                     a = parseResponse(sendUs, s.getInputStream());
-                    if (!a.ok()) {
+                    // a server that answers "Connection: close" (Jetty does while it shuts down gracefully)
+                    // closes its end after this response: the next request goes on a new connection
+                    if (!a.ok() || lastResponseCloses) {
                         closeQuietly(s);
                         s = null;
                     }
@@ -527,6 +531,7 @@ public final class LoadClient {
      * attempt: success when the status is 200 and the body names the node.
      */
     private Attempt parseResponse(long sendUs, InputStream in) throws IOException {
+        lastResponseCloses = true;
         String head = readHead(in);
         if (head == null) {
             return new Attempt(sendUs, nowUs(), null, "closed");
@@ -538,6 +543,7 @@ public final class LoadClient {
         int status = Integer.parseInt(m.group(1));
         long length = -1;
         boolean chunked = false;
+        boolean close = head.startsWith("HTTP/1.0");
         for (String h : head.split("\r\n")) {
             int c = h.indexOf(':');
             if (c < 0) {
@@ -549,8 +555,12 @@ public final class LoadClient {
                 length = Long.parseLong(value);
             } else if (name.equals("transfer-encoding") && value.toLowerCase(java.util.Locale.ROOT).contains("chunked")) {
                 chunked = true;
+            } else if (name.equals("connection")) {
+                String v = value.toLowerCase(java.util.Locale.ROOT);
+                close = v.contains("close") || (head.startsWith("HTTP/1.0") && !v.contains("keep-alive"));
             }
         }
+        lastResponseCloses = close || (length < 0 && !chunked);
         String body = chunked ? readChunked(in) : readBody(in, length);
         long endUs = nowUs();
         if (status != 200) {

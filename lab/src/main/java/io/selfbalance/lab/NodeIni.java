@@ -31,7 +31,7 @@ final class NodeIni {
         }
         l.add("selfbalance.health.probe-interval=" + s.probeIntervalMs() + "ms");
         // generous: three JVMs share user-mode-linux's one CPU, and a probe lost to a pause takes a weight away
-        l.add("selfbalance.health.probe-timeout=" + Math.min(s.probeIntervalMs(), 1000) + "ms");
+        l.add("selfbalance.health.probe-timeout=" + s.probeTimeoutMs() + "ms");
         l.add("selfbalance.health.fall=" + s.probeFall());
         l.add("selfbalance.health.rise=" + s.probeRise());
         l.add("selfbalance.health.local-interval=" + s.probeIntervalMs() + "ms");

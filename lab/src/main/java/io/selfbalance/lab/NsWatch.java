@@ -16,7 +16,7 @@ import java.util.Map;
  * and a dead master's VIP expire, as the kernel does it), and the same process, living in the
  * namespace, gives access to that namespace's IPVS table through {@code /proc/<pid>/net/ip_vs}.
  */
-final class NsWatch implements AutoCloseable {
+public final class NsWatch implements AutoCloseable {
 
     private final String ns;
     private final String vip;
@@ -36,7 +36,7 @@ final class NsWatch implements AutoCloseable {
         this.monitor = null;
     }
 
-    NsWatch(String ns, String vip) {
+    public NsWatch(String ns, String vip) {
         this.ns = ns;
         this.vip = vip;
         try {
@@ -85,15 +85,15 @@ final class NsWatch implements AutoCloseable {
         }
     }
 
-    boolean vipOnEth0() {
+    public boolean vipOnEth0() {
         return vipOnEth0;
     }
 
-    boolean vipOnLo() {
+    public boolean vipOnLo() {
         return vipOnLo;
     }
 
-    long changedAtMs() {
+    public long changedAtMs() {
         return changedAtMs;
     }
 
@@ -101,7 +101,7 @@ final class NsWatch implements AutoCloseable {
      * The namespace's IPVS service for {@code vip:port}: destination address to weight, or null when
      * there is no such service.
      */
-    Map<String, Integer> ipvs(int port) {
+    public Map<String, Integer> ipvs(int port) {
         if (monitor == null) {
             return null;
         }
@@ -116,7 +116,7 @@ final class NsWatch implements AutoCloseable {
     }
 
     /** Parses {@code /proc/net/ip_vs} (hex addresses and ports) for the TCP service {@code vip:port}. */
-    static Map<String, Integer> parseIpvs(String text, String vip, int port) {
+    public static Map<String, Integer> parseIpvs(String text, String vip, int port) {
         String want = hex(vip) + ":" + String.format("%04X", port);
         Map<String, Integer> dests = null;
         for (String line : text.split("\n")) {
@@ -159,7 +159,7 @@ final class NsWatch implements AutoCloseable {
         return sb.toString();
     }
 
-    String ns() {
+    public String ns() {
         return ns;
     }
 

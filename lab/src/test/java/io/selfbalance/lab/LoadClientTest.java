@@ -53,6 +53,37 @@ class LoadClientTest {
     }
 
     @Test
+    void keepAliveReusesTheConnectionUntilTheServerSaysClose() throws Exception {
+        AtomicInteger n = new AtomicInteger();
+        java.util.Set<Integer> clientPorts = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+        server.createContext("/api/whoami", ex -> {
+            clientPorts.add(ex.getRemoteAddress().getPort());
+            byte[] body = "{\"node\":\"a\"}".getBytes(StandardCharsets.UTF_8);
+            // every 5th response ends its connection, as Jetty's responses do while it shuts down gracefully
+            if (n.incrementAndGet() % 5 == 0) {
+                ex.getResponseHeaders().add("Connection", "close");
+            }
+            ex.sendResponseHeaders(200, body.length);
+            ex.getResponseBody().write(body);
+            ex.close();
+        });
+        server.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(4));
+        server.start();
+        try {
+            String out = runClient("--url", "http://127.0.0.1:" + server.getAddress().getPort() + "/api/whoami",
+                    "--interval-ms", "5", "--requests", "30", "--timeout-ms", "10000", "--keep-alive");
+            ClientProcess.Fields done = lastLine(out, "DONE");
+            assertEquals(30, done.num("ok"), out);
+            assertEquals(0, done.num("failed"), out);
+            // a new connection after every "Connection: close", none in between
+            assertEquals(6, clientPorts.size(), "connections: " + clientPorts);
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
     void refusedConnectionsAndNon200AreFailures() throws Exception {
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
         server.createContext("/api/whoami", ex -> {
