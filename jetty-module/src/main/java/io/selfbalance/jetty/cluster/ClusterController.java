@@ -106,6 +106,8 @@ public final class ClusterController {
     private ScheduledFuture<?> ticker;
     private int ticks;
     private boolean localEvaluationRunning;
+    private HealthObservation lastLocalReadiness;
+    private long lastLocalReadinessNanos;
     private final ArrayDeque<StatusSnapshot.Transition> transitions = new ArrayDeque<>();
     private final Map<String, DataPlane.VipPlacement> placements = new LinkedHashMap<>();
     private List<StatusSnapshot.Service> kernelTable = List.of();
@@ -326,7 +328,13 @@ public final class ClusterController {
     private final RoleSwitch.Owner switchOwner = new RoleSwitch.Owner() {
         @Override
         public void mastershipChanged(RoleSwitch router) {
-            reconcileMasters();
+            // the new master's own weight from local readiness first, so the first IPVS table already carries it
+            if (!(router.isMaster() && seedOwnWeight())) {
+                reconcileMasters();
+            }
+            if (router.isMaster() && !weights.observed(config.self().name())) {
+                evaluateLocalHealth(); // no recent local result: its completion seeds
+            }
         }
 
         @Override
@@ -369,22 +377,39 @@ public final class ClusterController {
         publish();
     }
 
+    /**
+     * Evaluates local health: readiness always (it seeds this node's own weight when it becomes master, see
+     * {@link #seedOwnWeight()}), liveness too when {@code resign-on} needs it; then the priority policies.
+     */
     private void evaluateLocalHealth() {
-        if (priorities.isEmpty() || localEvaluationRunning) {
+        if (localEvaluationRunning) {
             return;
         }
         localEvaluationRunning = true;
-        CompletableFuture<HealthReport> f = config.health().resignOn() == ResignOn.ANY
-                ? localHealth.evaluate(HealthKind.READINESS).thenCombine(localHealth.evaluate(HealthKind.LIVENESS),
-                        (ready, live) -> ready.isUp() ? live : ready)
-                : localHealth.evaluate(config.health().resignOn() == ResignOn.LIVENESS ? HealthKind.LIVENESS : HealthKind.READINESS);
-        f.whenCompleteAsync((report, failure) -> {
+        ResignOn resignOn = config.health().resignOn();
+        CompletableFuture<HealthReport> ready = localHealth.evaluate(HealthKind.READINESS);
+        CompletableFuture<HealthReport> live = resignOn == ResignOn.LIVENESS || resignOn == ResignOn.ANY
+                ? localHealth.evaluate(HealthKind.LIVENESS) : CompletableFuture.completedFuture(null);
+        ready.thenCombine(live, (r, l) -> new HealthReport[] {r, l}).whenCompleteAsync((reports, failure) -> {
             localEvaluationRunning = false;
             count("localEvaluations", 1);
+            HealthReport readiness = failure == null ? reports[0] : null;
+            lastLocalReadiness = readiness == null
+                    ? HealthObservation.error("local evaluation failed: " + failure)
+                    : HealthObservation.of(readiness);
+            lastLocalReadinessNanos = System.nanoTime();
             if (state != StatusSnapshot.State.ACTIVE) {
-                return; // draining: the stop sequence decides about mastership
+                return; // draining: the stop sequence decides about mastership and the own weight
             }
-            boolean up = failure == null && report.isUp();
+            seedOwnWeight();
+            if (priorities.isEmpty()) {
+                return;
+            }
+            HealthReport source = failure != null ? null
+                    : resignOn == ResignOn.READINESS ? reports[0]
+                    : resignOn == ResignOn.LIVENESS ? reports[1]
+                    : reports[0].isUp() ? reports[1] : reports[0];
+            boolean up = source != null && source.isUp();
             for (Map.Entry<String, PriorityPolicy> e : priorities.entrySet()) {
                 PriorityPolicy.Decision d = e.getValue().onLocalHealth(up ? org.eclipse.microprofile.health.HealthCheckResponse.Status.UP
                         : org.eclipse.microprofile.health.HealthCheckResponse.Status.DOWN);
@@ -395,6 +420,35 @@ public final class ClusterController {
                 }
             }
         }, loop);
+    }
+
+    /**
+     * A master gives itself its weight from its own readiness at once instead of weight 0 until its first probe of
+     * itself comes back (up to a probe interval plus timeout, more when starting): the local evaluation is the same
+     * readiness the probe fetches over HTTP. Only while no probe result has decided this node's health (state
+     * UNKNOWN), only from a recent UP evaluation; from then on probes decide as for every node (rise/fall,
+     * staleness, weight requests), so the seed is the first result of the same sequence. Returns whether the
+     * weight changed (the caller reconciles).
+     */
+    private boolean seedOwnWeight() {
+        if (state != StatusSnapshot.State.ACTIVE || switches.values().stream().noneMatch(RoleSwitch::isMaster)) {
+            return false;
+        }
+        HealthObservation local = lastLocalReadiness;
+        long freshNanos = Math.max(config.health().localInterval().toNanos() * 2, TimeUnit.SECONDS.toNanos(1));
+        if (local == null || local.outcome() != ProbeOutcome.UP || System.nanoTime() - lastLocalReadinessNanos > freshNanos) {
+            return false;
+        }
+        String self = config.self().name();
+        if (!weights.seed(self, new HealthObservation(ProbeOutcome.UP, local.requestedWeight(),
+                "local readiness (" + local.reason() + "), before the first probe of itself"))) {
+            return false;
+        }
+        LOG.info("Selfbalance node {} (self, master): weight {} from local readiness until its probes of itself decide",
+                self, weights.weight(self));
+        reconcileMasters();
+        publish();
+        return true;
     }
 
     private void reconcileMasters() {

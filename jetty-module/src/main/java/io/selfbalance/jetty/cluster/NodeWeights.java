@@ -10,6 +10,7 @@ import io.selfbalance.ipvs.IpvsProtocol;
 import io.selfbalance.ipvs.IpvsService;
 import io.selfbalance.ipvs.IpvsTable;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -25,6 +26,8 @@ import java.util.Set;
 public final class NodeWeights {
     private final EffectiveConfig config;
     private final WeightPolicy policy;
+    /** Nodes with at least one recorded result (probe or seed). */
+    private final Set<String> observed = new HashSet<>();
 
     public NodeWeights(EffectiveConfig config, Ticker ticker) {
         this.config = config;
@@ -40,7 +43,32 @@ public final class NodeWeights {
     /** Records a health result of node {@code name}; returns whether its weight changed. */
     public boolean observe(String name, HealthObservation observation) {
         int before = policy.decision(name).weight();
+        observed.add(name);
         return policy.observe(name, observation).weight() != before;
+    }
+
+    /**
+     * Records {@code observation} as the first result of {@code name}, only when no result was ever recorded for it
+     * (neither a probe result nor an earlier seed): its sequence starts from this result as it would from a first
+     * probe result (UNKNOWN decides at once). A node that had no result for the stale period is already DOWN for
+     * having no result; it starts afresh, since the seed is its first one. Returns whether its weight changed.
+     */
+    public boolean seed(String name, HealthObservation observation) {
+        if (observed.contains(name)) {
+            return false;
+        }
+        int before = policy.decision(name).weight();
+        EffectiveConfig.Node node = config.nodes().stream().filter(n -> n.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("node: '" + name + "' is not configured"));
+        policy.removeDestination(name);
+        policy.setDestination(name, node.weight());
+        observed.add(name);
+        return policy.observe(name, observation).weight() != before;
+    }
+
+    /** Whether a result (probe or seed) was ever recorded for {@code name}. */
+    public boolean observed(String name) {
+        return observed.contains(name);
     }
 
     public Map<String, WeightPolicy.Decision> decisions() {

@@ -153,6 +153,72 @@ class ClusterControllerTest {
         assertEquals("SHUTDOWN", c.status().transitions().get(c.status().transitions().size() - 1).cause());
     }
 
+    /**
+     * A new master gives itself its weight from its local readiness at once, not weight 0 until its first probe of
+     * itself returns (here: held until the test lets it go); later probe results then decide as for any node. On the
+     * old code the first IPVS table carried weight 0 for the master itself.
+     */
+    @Test
+    void newMasterSeedsItsOwnWeightFromLocalReadinessBeforeItsFirstSelfProbe() throws Exception {
+        SelfbalanceResponseProvider.install();
+        HealthRegistry registry = new HealthRegistry();
+        DrainState drain = new DrainState();
+        java.util.concurrent.atomic.AtomicLong requestedWeight = new java.util.concurrent.atomic.AtomicLong(3);
+        registry.register(HealthRegistry.SELFBALANCE_OWNER, HealthKind.READINESS, drain);
+        registry.register("test", HealthKind.READINESS, () -> org.eclipse.microprofile.health.HealthCheckResponse
+                .named("test-ready").withData("selfbalance.weight", requestedWeight.get()).up().build());
+        registry.applicationsDeployed();
+        evaluator = new HealthEvaluator(registry, HealthSettings.defaults());
+        java.util.concurrent.CountDownLatch releaseProbes = new java.util.concurrent.CountDownLatch(1);
+        http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 10);
+        http.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(2));
+        http.createContext("/health/ready", ex -> {
+            try {
+                releaseProbes.await(30, TimeUnit.SECONDS); // the first probe of itself is slow
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            HealthReport r = evaluator.evaluate(HealthKind.READINESS);
+            byte[] b = r.toJson().getBytes(StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(r.httpStatus(), b.length);
+            ex.getResponseBody().write(b);
+            ex.close();
+        });
+        http.start();
+        int port = http.getAddress().getPort();
+        EffectiveConfig.Router router = new EffectiveConfig.Router("main", 51, List.of(IpPrefix.parse("192.168.77.254/24")), 150, 3,
+                Duration.ofMillis(100), true, Duration.ZERO, List.of(), V3Checksum.RFC5798, 1, Duration.ofMillis(10), Duration.ZERO);
+        EffectiveConfig cfg = new EffectiveConfig("eth0", RoleSwitchTest.ip("192.168.77.11"), List.of(router),
+                List.of(new EffectiveConfig.Service("http", io.selfbalance.config.ServiceProtocol.TCP, 8080, "wrr", io.selfbalance.config.Forwarding.DR)),
+                List.of(new EffectiveConfig.Node("n1", RoleSwitchTest.ip("192.168.77.11"), 3, URI.create("http://127.0.0.1:" + port + "/health/ready"), true)),
+                // resign-on readiness: the router stays at priority 0 until local readiness rose, so it has a local result
+                new EffectiveConfig.Health(Duration.ofMillis(100), Duration.ofSeconds(40), 2, 2, Duration.ofMillis(50), io.selfbalance.config.ResignOn.READINESS),
+                Duration.ofSeconds(2), Duration.ofSeconds(30), new EffectiveConfig.Status(true, "/selfbalance/status", true));
+        List<String> calls = plane.calls;
+        ClusterController c = new ClusterController(cfg, loop, (config, owned, l, errors) -> plane, s -> lonelyTransport,
+                evaluator::evaluateAsync, drain);
+        c.start().get(10, TimeUnit.SECONDS);
+        await(() -> "MASTER".equals(c.status().roleOf("main")), c);
+        List<String> ipvs = onLoop(() -> calls.stream().filter(x -> x.startsWith("ipvs ")).toList());
+        assertFalse(ipvs.isEmpty(), calls.toString());
+        assertTrue(ipvs.get(0).contains("add service TCP 192.168.77.254:8080 wrr") && ipvs.get(0).contains("192.168.77.11:8080 DIRECT_ROUTE weight 3"),
+                "the first IPVS table of the new master gives itself its configured weight: " + ipvs);
+        StatusSnapshot s = c.status();
+        assertEquals(0L, s.counters().get("probeResults"), "no probe of itself has come back yet: " + s.toJson());
+        assertEquals(3, s.nodes().get(0).weight(), s.toJson());
+        assertTrue(s.nodes().get(0).reason().contains("local readiness"), s.toJson());
+
+        // the probes then decide: the same UP keeps the weight (nothing programmed), a new weight request changes it
+        releaseProbes.countDown();
+        await(() -> c.status().counters().get("probeResults") >= 3, c);
+        assertEquals(3, c.status().ipvs().get(0).destinations().get(0).weight(), c.status().toJson());
+        assertEquals(ipvs, onLoop(() -> calls.stream().filter(x -> x.startsWith("ipvs ")).toList()), "an UP probe changes nothing");
+        requestedWeight.set(1);
+        await(() -> c.status().ipvs().get(0).destinations().get(0).weight() == 1, c);
+        assertTrue(c.status().nodes().get(0).reason().startsWith("UP: HTTP 200"), c.status().toJson());
+        c.stop().get(15, TimeUnit.SECONDS);
+    }
+
     private static int indexOf(List<String> calls, String part) {
         for (int i = 0; i < calls.size(); i++) {
             if (calls.get(i).contains(part)) {
