@@ -261,7 +261,8 @@ public class SelfbalanceLifeCycle extends ContainerLifeCycle {
 
     @ManagedAttribute("number of registered health checks, all kinds")
     public int getRegisteredChecks() {
-        return registry.registrations().size();
+        // from the published snapshot, as the status JSON, so both show the same number
+        return status().registeredChecks().values().stream().mapToInt(Integer::intValue).sum();
     }
 
     /** The cluster layer while started, else null. */
@@ -295,7 +296,39 @@ public class SelfbalanceLifeCycle extends ContainerLifeCycle {
         return json.substring(0, json.length() - 1) + jetty + "}";
     }
 
-    @ManagedAttribute("cluster layer state: NEW, ACTIVE, INACTIVE (see clusterStateReason), DRAINING, STOPPED")
+    // JMX (Jetty's jmx module): the status JSON's values, read-only. Scalars as attributes of their own; routers,
+    // nodes, IPVS services and transitions as open data (CompositeData items named as the JSON's fields), so a JMX
+    // client needs none of our classes; Roles and VipPlacement as one-line summaries for a glance in jconsole.
+
+    @ManagedAttribute("registered health checks per kind (LIVENESS, READINESS, STARTUP)")
+    public javax.management.openmbean.CompositeData getRegisteredChecksPerKind() {
+        Map<String, Integer> perKind = new java.util.TreeMap<>();
+        status().registeredChecks().forEach((kind, n) -> perKind.put(kind.name(), n));
+        for (HealthKind kind : HealthKind.values()) {
+            perKind.putIfAbsent(kind.name(), 0);
+        }
+        return StatusOpenData.numbers("RegisteredChecks", perKind);
+    }
+
+    @ManagedAttribute("this node's name in selfbalance.nodes, or null before the cluster layer started")
+    public String getNode() {
+        StatusSnapshot s = clusterStatus();
+        return s == null ? null : s.node();
+    }
+
+    @ManagedAttribute("this node's address (VRRP source, IPVS destination), or null before the cluster layer started")
+    public String getAddress() {
+        StatusSnapshot s = clusterStatus();
+        return s == null ? null : s.address();
+    }
+
+    @ManagedAttribute("the interface carrying VRRP and the VIPs, or null before the cluster layer started")
+    public String getInterface() {
+        StatusSnapshot s = clusterStatus();
+        return s == null ? null : s.networkInterface();
+    }
+
+    @ManagedAttribute("cluster layer state: NEW, ACTIVE, INACTIVE (see ClusterStateReason), DRAINING, STOPPED")
     public String getClusterState() {
         StatusSnapshot s = clusterStatus();
         return s == null ? "NEW" : s.state().name();
@@ -307,7 +340,13 @@ public class SelfbalanceLifeCycle extends ContainerLifeCycle {
         return s == null ? null : s.stateReason();
     }
 
-    @ManagedAttribute("role per virtual router: name vrid role priority master")
+    @ManagedAttribute("when the cluster layer published the snapshot these attributes show (ISO-8601), or null")
+    public String getPublished() {
+        StatusSnapshot s = clusterStatus();
+        return s == null ? null : s.published().toString();
+    }
+
+    @ManagedAttribute("role per virtual router, one line each: name vrid role priority master")
     public String[] getRoles() {
         StatusSnapshot s = clusterStatus();
         return s == null ? new String[0] : s.routers().stream().map(r -> r.name() + " vrid " + r.vrid() + " " + r.role()
@@ -315,7 +354,7 @@ public class SelfbalanceLifeCycle extends ContainerLifeCycle {
             + " master " + r.master()).toArray(String[]::new);
     }
 
-    @ManagedAttribute("where each VIP is on this node: interface (with remaining lifetime), lo or none")
+    @ManagedAttribute("where each VIP is on this node, one line each: interface (with remaining lifetime), lo or none")
     public String[] getVipPlacement() {
         StatusSnapshot s = clusterStatus();
         return s == null ? new String[0] : s.routers().stream().flatMap(r -> r.vips().stream())
@@ -323,32 +362,34 @@ public class SelfbalanceLifeCycle extends ContainerLifeCycle {
             .toArray(String[]::new);
     }
 
-    @ManagedAttribute("every node with its health and the IPVS weight it gets")
-    public String[] getNodes() {
+    @ManagedAttribute("every virtual router: role, priorities, master, last cause, VIP placement, advertisement counts")
+    public javax.management.openmbean.CompositeData[] getRouters() {
         StatusSnapshot s = clusterStatus();
-        return s == null ? new String[0] : s.nodes().stream().map(n -> n.name() + " " + n.address() + (n.self() ? " (self)" : "")
-            + " " + n.health() + " weight " + n.weight() + "/" + n.configuredWeight() + ": " + n.reason()).toArray(String[]::new);
+        return StatusOpenData.composites(s == null ? List.of() : s.routers());
     }
 
-    @ManagedAttribute("the IPVS services this node holds (master only) with destinations and weights")
-    public String[] getIpvs() {
+    @ManagedAttribute("every node (peers and self) with its health, the IPVS weight it gets and its last probe")
+    public javax.management.openmbean.CompositeData[] getNodes() {
         StatusSnapshot s = clusterStatus();
-        return s == null ? new String[0] : s.ipvs().stream().map(v -> v.service() + " " + v.scheduler() + " "
-            + v.destinations().stream().map(d -> d.address() + " w" + d.weight() + " active " + d.activeConnections()).toList())
-            .toArray(String[]::new);
+        return StatusOpenData.composites(s == null ? List.of() : s.nodes());
     }
 
-    @ManagedAttribute("latest VRRP transitions with causes and times")
-    public String[] getTransitions() {
+    @ManagedAttribute("the IPVS services this node holds (master only) with destinations, weights and connections")
+    public javax.management.openmbean.CompositeData[] getIpvs() {
         StatusSnapshot s = clusterStatus();
-        return s == null ? new String[0] : s.transitions().stream().map(t -> t.at() + " " + t.router() + " " + t.from() + " -> "
-            + t.to() + " (" + t.cause() + (t.peer() == null ? "" : ", peer " + t.peer()) + ")").toArray(String[]::new);
+        return StatusOpenData.composites(s == null ? List.of() : s.ipvs());
     }
 
-    @ManagedAttribute("event counters of the cluster layer")
-    public Map<String, Long> getCounters() {
+    @ManagedAttribute("latest VRRP transitions with causes, peers and times, oldest first")
+    public javax.management.openmbean.CompositeData[] getTransitions() {
         StatusSnapshot s = clusterStatus();
-        return s == null ? Map.of() : new java.util.TreeMap<>(s.counters());
+        return StatusOpenData.composites(s == null ? List.of() : s.transitions());
+    }
+
+    @ManagedAttribute("event counters of the cluster layer, or null before it started")
+    public javax.management.openmbean.CompositeData getCounters() {
+        StatusSnapshot s = clusterStatus();
+        return s == null ? null : StatusOpenData.numbers("Counters", s.counters());
     }
 
     @ManagedAttribute("the latest data-plane or transport failure, or null")
