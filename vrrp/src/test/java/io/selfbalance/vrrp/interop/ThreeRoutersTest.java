@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Three of our routers (real JVMs, raw sockets, Netty loops) in namespaces on a bridge inside
  * user-mode-linux, VRRPv3 IPv4 at 500 ms: one master; the master's link cut -> the next takes over;
- * the old master restarted with a higher priority preempts; a resign hands over make-before-break;
+ * a three-way partition (three masters) heals to one master within two advertisement intervals, the
+ * winner reporting that it answered the lower masters (masterReasserted); the master restarted with a higher priority preempts; a resign hands over make-before-break;
  * a unicast pair (message-only checksum) elects and hands over through priority 0. In between, a
  * fourth namespace injects bad packets (wrong TTL, checksum, version, VRID, no addresses, truncated,
  * oversized; a rogue outside the unicast peer lists), each claiming priority 255: no router moves and
@@ -63,9 +64,30 @@ class ThreeRoutersTest {
                 echo "RESULT after_cut $(states)"
                 mark cut
                 echo "RESULT b_cause $(jlog b | grep -o 'STATE BACKUP MASTER [A-Z_]*' | tail -1 | cut -d' ' -f4)"
-                # the old master is stopped; it comes back as a fresh router with a higher priority and preempt
+                # three-way partition: c cut off too, so every router is master
+                ip link set vn3 nomaster
+                wait_for 30 state_is c MASTER
+                echo "RESULT split3 $(states)"
+                mark split3
+                # heal: both ports back on the bridge; a (150) keeps mastership, answers the lower masters and
+                # reports it (REASSERTED); b and c step down (each with a parting advertisement)
+                # each loser timed from just before its own port comes back (so the figure includes that command)
+                hl=$(wc -l < $W/lab.log)
+                t1=$(now_ms); ip link set vn1 master br0; t3=$(now_ms); ip link set vn3 master br0
+                one_master() { state_is a MASTER && state_is b BACKUP && state_is c BACKUP; }
+                wait_for 30 one_master
+                hb=$(( $(ts_of b "STATE MASTER BACKUP") - t1 )); hc=$(( $(ts_of c "STATE MASTER BACKUP") - t3 ))
+                echo "RESULT heal_ms $(( hb > hc ? hb : hc ))"
+                sleep 2
+                echo "RESULT healed $(states)"
+                for x in a b c; do probe $x heal; done
+                echo "RESULT heal_causes $(jlog b | grep -o 'STATE MASTER BACKUP [A-Z_]*' | tail -1 | cut -d' ' -f4) $(jlog c | grep -o 'STATE MASTER BACKUP [A-Z_]*' | tail -1 | cut -d' ' -f4)"
+                healed() { tail -n +$(( hl + 1 )) $W/lab.log | grep "^$1 "; }
+                echo "RESULT reasserted $(healed a | grep -c ' REASSERTED ') $(healed b | grep -c ' REASSERTED ') $(healed c | grep -c ' REASSERTED ') $(jlog a | grep -c ' REASSERTED ')"
+                echo "RESULT reasserted_peers $(healed a | grep -o 'REASSERTED [0-9.]* [0-9]*' | cut -d' ' -f2,3 | sort -u | tr '\n' ',')"
+                mark heal
+                # the master is stopped; it comes back as a fresh router with a higher priority and preempt
                 jcmd stop a
-                ip link set vn1 master br0
                 jcmd start id=a ns=n1 priority=200 $common
                 wait_for 30 state_is a MASTER && r=yes || r=no
                 sleep 1
@@ -134,6 +156,24 @@ class ThreeRoutersTest {
         assertEquals("MASTER BACKUP BACKUP", r.get("after_bad"), out);
         assertEquals("MASTER MASTER BACKUP", r.get("after_cut"), "isolated n1 still thinks it is master; n2 took over\n" + out);
         assertEquals("MASTER_DOWN_TIMEOUT", r.get("b_cause"), out);
+        // partition and heal: one master within two advertisement intervals (2 x 500 ms) of the heal
+        assertEquals("MASTER MASTER MASTER", r.get("split3"), "three-way partition: three masters\n" + out);
+        assertEquals("MASTER BACKUP BACKUP", r.get("healed"), out);
+        long healMs = Long.parseLong(r.get("heal_ms"));
+        assertTrue(healMs >= 0 && healMs <= 1000, "one master " + healMs + " ms after the heal; allowed: 2 intervals = 1000 ms\n" + out);
+        assertEquals("HIGHER_PRIORITY_SEEN HIGHER_PRIORITY_SEEN", r.get("heal_causes"), out);
+        // a answered the lower masters and told its listener at most once per interval; the losers never did
+        String[] reasserted = r.get("reasserted").split(" ");
+        assertTrue(Integer.parseInt(reasserted[0]) >= 1 && Integer.parseInt(reasserted[0]) <= 2, "a's reassertions: " + r.get("reasserted") + "\n" + out);
+        assertEquals("0 0", reasserted[1] + " " + reasserted[2], out);
+        assertTrue(r.get("reasserted_peers").matches("(192\\.168\\.77\\.2 100,)?(192\\.168\\.77\\.3 50,)?"), r.get("reasserted_peers"));
+        String bad = "LENGTH:2,TTL:1,VERSION:1,CHECKSUM:1,UNKNOWN_VRID:1,NO_ADDRESSES:1";
+        assertEquals("state=MASTER master=192.168.77.1 masterPriority=150 priority=150 transitions=2 reassertions="
+                + reasserted[3] + " drops=" + bad, r.get("heal.a"), out);
+        assertEquals("state=BACKUP master=192.168.77.1 masterPriority=150 priority=100 transitions=3 reassertions=0 drops=" + bad,
+                r.get("heal.b"), "b: INITIALIZE->BACKUP->MASTER (cut)->BACKUP (heal)\n" + out);
+        assertEquals("state=BACKUP master=192.168.77.1 masterPriority=150 priority=50 transitions=3 reassertions=0 drops=" + bad,
+                r.get("heal.c"), out);
         assertEquals("yes MASTER BACKUP BACKUP", r.get("back"), out);
         assertEquals("PREEMPT", r.get("a_cause"), out);
         assertEquals("HIGHER_PRIORITY_SEEN", r.get("b_lost"), out);
@@ -155,7 +195,8 @@ class ThreeRoutersTest {
             assertEquals(expected, line, out);
         }
         assertTrue(out.contains("LAB-DONE"), out);
-        System.out.printf("cut -> takeover %s ms, resign -> released %s ms%n", r.get("cut_ms"), r.get("resign_ms"));
+        System.out.printf("cut -> takeover %s ms, heal -> one master %s ms (a reported %s reassertion(s) of %s), resign -> released %s ms%n",
+                r.get("cut_ms"), r.get("heal_ms"), reasserted[0], r.get("reasserted_peers"), r.get("resign_ms"));
         UmlLab.deleteWorkDir(work); // kept when an assertion above failed
     }
 

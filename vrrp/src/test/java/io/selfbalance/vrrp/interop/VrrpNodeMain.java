@@ -40,7 +40,7 @@ import java.util.concurrent.TimeUnit;
  * answered by {@code DONE <command>} once complete: {@code start id=.. ns=.. key=value...} (iface,
  * vrid, version, priority, intervalMs, vips, preempt, checksum, peers, primary), {@code stop ID},
  * {@code graceful ID}, {@code resign ID}, {@code priority ID N}, {@code status ID},
- * {@code probe ID} (state, master, priorities, transitions, drops by reason), {@code hello}, {@code exit}.
+ * {@code probe ID} (state, master, priorities, transitions, reassertions, drops by reason), {@code hello}, {@code exit}.
  * With {@code ack=FIFO} each command is also answered by one line there: the probe's result, or
  * {@code DONE <command>}. Events go to stdout
  * as {@code <id> <epoch ms> <event>}.
@@ -151,6 +151,11 @@ public final class VrrpNodeMain {
             }
 
             @Override
+            public void masterReasserted(int vrid, InetAddress otherMaster, int otherPriority, long at) {
+                say(id, "REASSERTED " + otherMaster.getHostAddress() + " " + otherPriority);
+            }
+
+            @Override
             public void packetDropped(int vrid, DropReason reason, String detail) {
                 say(id, "DROP " + reason + " " + detail);
             }
@@ -169,6 +174,7 @@ public final class VrrpNodeMain {
                 .append(" masterPriority=").append(st.masterPriority())
                 .append(" priority=").append(st.priority())
                 .append(" transitions=").append(st.transitions())
+                .append(" reassertions=").append(st.reassertions())
                 .append(" drops=");
         String sep = "";
         for (DropReason r : DropReason.values()) {
