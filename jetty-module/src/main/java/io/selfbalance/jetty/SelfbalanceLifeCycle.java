@@ -106,6 +106,7 @@ public class SelfbalanceLifeCycle extends ContainerLifeCycle {
     /** Metrics, transition/weight log lines, notify hooks, the metrics endpoint and the status page. */
     private final SelfbalanceOps ops;
     private volatile HealthRegistry.Registration drainRegistration;
+    private volatile HealthRegistry.Registration dataPlaneRegistration;
 
     /**
      * @param server the server this bean belongs to
@@ -417,6 +418,12 @@ public class SelfbalanceLifeCycle extends ContainerLifeCycle {
         } catch (Exception e) {
             LOG.error("Selfbalance cluster layer did not start", e);
         }
+        // readiness DOWN while the kernel refuses the data plane (no IPVS, no CAP_NET_ADMIN), see DataPlaneCheck;
+        // not registered on a node inactive by configuration (loopback interface), which has no data plane to check
+        if (c.dataPlaneInUse()) {
+            dataPlaneRegistration = registry.register(HealthRegistry.SELFBALANCE_OWNER, HealthKind.READINESS, c.dataPlaneCheck());
+            republish();
+        }
     }
 
     private void stopClusterGracefully() {
@@ -446,6 +453,10 @@ public class SelfbalanceLifeCycle extends ContainerLifeCycle {
         }
         lastClusterStatus = c.status();
         cluster = null;
+        if (dataPlaneRegistration != null) {
+            registry.unregister(dataPlaneRegistration);
+            dataPlaneRegistration = null;
+        }
     }
 
     /**

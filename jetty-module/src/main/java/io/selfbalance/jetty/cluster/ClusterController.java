@@ -92,6 +92,8 @@ public final class ClusterController {
     private final DrainState drain;
     private final AtomicReference<StatusSnapshot> status = new AtomicReference<>();
     private volatile ClusterObserver observer = ClusterObserver.NONE;
+    /** The kernel's refusal of the data plane (operation and errno), or null; written once on the loop. */
+    private volatile String dataPlaneFailure;
 
     // ---- loop ----
     private StatusSnapshot.State state = StatusSnapshot.State.NEW;
@@ -124,7 +126,7 @@ public final class ClusterController {
         this.drain = drain;
         this.weights = new NodeWeights(config, Ticker.SYSTEM);
         for (String c : List.of("roleSwitches", "vipRefreshes", "ipvsOperations", "ipvsReconciliations", "dataPlaneErrors",
-                "probeResults", "localEvaluations", "priorityChanges")) {
+                "probeResults", "localEvaluations", "priorityChanges", "garpReannouncements")) {
             counters.put(c, 0L);
         }
         publishNow();
@@ -152,11 +154,12 @@ public final class ClusterController {
         loop.execute(() -> {
             try {
                 doStart();
+                publish(); // before completing: the caller reads the state it started in
                 done.complete(null);
             } catch (RuntimeException e) {
+                publish();
                 done.completeExceptionally(e);
             }
-            publish();
         });
         return done;
     }
@@ -174,7 +177,15 @@ public final class ClusterController {
             dataPlane = dataPlaneFactory.open(config, NodeWeights.ownedServices(config), loop,
                     e -> error("announcement", e));
         } catch (RuntimeException e) {
-            inactive("the kernel data plane cannot be opened: " + e.getMessage(), e);
+            // No VRRP either: a master without IPVS or without the right to hold the VIP would attract the VIP's
+            // traffic and drop it. The node keeps serving HTTP; readiness says why; nothing is retried in a loop.
+            String failure = kernelFailure(e);
+            dataPlaneFailure = failure;
+            count("dataPlaneErrors", 1);
+            lastError = "opening the kernel data plane: " + failure;
+            inactive("the kernel data plane cannot be opened: " + failure + "; this node takes no part in VRRP (never"
+                    + " master) and keeps serving HTTP; readiness check " + DataPlaneCheck.NAME + " is DOWN",
+                    isKernelError(e) ? null : e);
             return;
         }
         try {
@@ -224,6 +235,35 @@ public final class ClusterController {
                 config.self().name(), routers.size(), config.nodes().size());
     }
 
+    /** The failed operation and errno of a kernel refusal, in one line (the cause's too when it adds them). */
+    static String kernelFailure(RuntimeException e) {
+        String m = e.getMessage();
+        Throwable c = e.getCause();
+        if (c != null && c.getMessage() != null && !c.getMessage().equals(m) && isKernelError(c)) {
+            m += " (" + c.getMessage() + ")";
+        }
+        return m;
+    }
+
+    private static boolean isKernelError(Throwable e) {
+        return e instanceof io.selfbalance.ipvs.netlink.NetlinkException || e instanceof io.selfbalance.ipvs.netlink.NativeCallException
+                || e instanceof io.selfbalance.ipvs.IpvsUnavailableException;
+    }
+
+    /**
+     * The {@value DataPlaneCheck#NAME} readiness check of this node: DOWN while the kernel refused the data plane.
+     * The owner registers it with local health.
+     */
+    public DataPlaneCheck dataPlaneCheck() {
+        return new DataPlaneCheck(this::status, () -> dataPlaneFailure);
+    }
+
+    /** Whether this node has (or tried to open) a kernel data plane: not when inactive by configuration. */
+    public boolean dataPlaneInUse() {
+        StatusSnapshot s = status();
+        return dataPlaneFailure != null || (s.state() != StatusSnapshot.State.NEW && s.state() != StatusSnapshot.State.INACTIVE);
+    }
+
     /** Why this node must not touch the network, or null. */
     static String refusal(String interfaceName) {
         try {
@@ -241,7 +281,11 @@ public final class ClusterController {
     private void inactive(String reason, RuntimeException cause) {
         state = StatusSnapshot.State.INACTIVE;
         stateReason = reason;
-        LOG.error("Selfbalance cluster layer inactive: {}", reason, cause);
+        if (cause == null) {
+            LOG.error("Selfbalance cluster layer inactive: {}", reason);
+        } else {
+            LOG.error("Selfbalance cluster layer inactive: {}", reason, cause);
+        }
     }
 
     VrrpRouterSettings routerSettings(EffectiveConfig.Router r) {
@@ -304,6 +348,17 @@ public final class ClusterController {
         public void advertisementSent(io.selfbalance.vrrp.VrrpAdvertisement a, long atNanos) {
             target.advertisementSent(a, atNanos);
             count("vipRefreshes", 1);
+        }
+
+        @Override
+        public void masterReasserted(int vrid, InetAddress otherMaster, int otherPriority, long atNanos) {
+            long before = target.reannounced();
+            target.masterReasserted(vrid, otherMaster, otherPriority, atNanos);
+            if (target.reannounced() > before) {
+                count("garpReannouncements", target.reannounced() - before);
+                LOG.info("Selfbalance router {} (vrid {}): answered lower master {} (priority {}); VIPs announced again",
+                        target.name(), vrid, Addresses.format(otherMaster), otherPriority);
+            }
         }
 
         @Override

@@ -39,7 +39,8 @@ public final class KernelDataPlane implements DataPlane {
     private ArpSysctls.Settings changedSysctls; // what was there before we changed it; null = we changed nothing
 
     /**
-     * Opens IPVS first: on a kernel without IPVS this fails ({@link io.selfbalance.ipvs.IpvsUnavailableException})
+     * Opens IPVS first: on a kernel without IPVS this fails ({@link io.selfbalance.ipvs.IpvsUnavailableException}),
+     * without the right to administer it ({@code CAP_NET_ADMIN}) it fails with EPERM naming IPVS_CMD_GET_INFO,
      * before anything else is touched.
      *
      * @param owned the IPVS services this node may create and delete (every VIP x service of the configuration)
@@ -53,6 +54,8 @@ public final class KernelDataPlane implements DataPlane {
         AddressClient addressClient = null;
         PacketAnnouncementSender packets = null;
         try {
+            // a privileged IPVS command first: without CAP_NET_ADMIN this fails (EPERM) before anything is touched
+            client.info();
             addressClient = AddressClient.open();
             this.link = addressClient.link(interfaceName);
             this.loopbackIndex = addressClient.link(AddressClient.LOOPBACK).index();

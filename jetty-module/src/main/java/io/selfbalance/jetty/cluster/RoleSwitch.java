@@ -52,6 +52,9 @@ public final class RoleSwitch implements VrrpListener {
     private final Duration vipLifetime;
     private final Owner owner;
     private final List<DataPlane.Announcement> announcements = new ArrayList<>();
+    /** The latest re-announcement burst (one per VIP); a new one replaces it. */
+    private final List<DataPlane.Announcement> reannouncements = new ArrayList<>();
+    private long reannounced;
     private boolean master;
     private boolean handingOver;
     private long vipRefreshes;
@@ -84,6 +87,11 @@ public final class RoleSwitch implements VrrpListener {
 
     public long vipRefreshes() {
         return vipRefreshes;
+    }
+
+    /** How many times this master re-announced its VIPs after answering a lower master (partition heal). */
+    public long reannounced() {
+        return reannounced;
     }
 
     public long roleSwitches() {
@@ -135,6 +143,8 @@ public final class RoleSwitch implements VrrpListener {
         owner.mastershipChanged(this); // IPVS services of these VIPs go first: no forwarding to a VIP we no longer hold
         announcements.forEach(DataPlane.Announcement::cancel);
         announcements.clear();
+        reannouncements.forEach(DataPlane.Announcement::cancel);
+        reannouncements.clear();
         for (IpPrefix vip : config.vips()) {
             InetAddress a = vip.address();
             step("remove VIP " + vip + " from the interface", () -> dataPlane.vipOffInterface(a));
@@ -151,6 +161,28 @@ public final class RoleSwitch implements VrrpListener {
             step("renew the lifetime of VIP " + vip, () -> dataPlane.vipOnInterface(vip.address(), vip.prefixLength(), vipLifetime));
         }
         vipRefreshes++;
+    }
+
+    /**
+     * This MASTER answered an advertisement of a lower master (RFC 9568 6.4.3; typically a healed partition where
+     * both sides were master): hosts on the other side may still have the loser's MAC for the VIPs, so the same
+     * gratuitous ARP / unsolicited NA burst as on becoming master goes out once more. VIPs and IPVS stay as they are.
+     * Not while handing over (the VIPs are about to move) nor when not master.
+     */
+    @Override
+    public void masterReasserted(int vrid, InetAddress otherMaster, int otherPriority, long atNanos) {
+        if (!master || handingOver) {
+            return;
+        }
+        reannouncements.forEach(DataPlane.Announcement::cancel);
+        reannouncements.clear();
+        for (IpPrefix vip : config.vips()) {
+            InetAddress a = vip.address();
+            step("re-announce VIP " + a.getHostAddress(), () -> reannouncements.add(
+                    dataPlane.announce(a, config.garpRepeat(), config.garpDelay(), Duration.ZERO)));
+        }
+        reannounced++;
+        owner.changed();
     }
 
     @Override
@@ -174,6 +206,8 @@ public final class RoleSwitch implements VrrpListener {
     public void removeAll() {
         announcements.forEach(DataPlane.Announcement::cancel);
         announcements.clear();
+        reannouncements.forEach(DataPlane.Announcement::cancel);
+        reannouncements.clear();
         master = false;
         for (IpPrefix vip : config.vips()) {
             step("remove VIP " + vip + " from the interface", () -> dataPlane.vipOffInterface(vip.address()));

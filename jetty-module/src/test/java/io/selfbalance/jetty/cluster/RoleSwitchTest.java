@@ -72,6 +72,31 @@ class RoleSwitchTest {
     }
 
     @Test
+    void aMasterAnsweringALowerMasterAnnouncesItsVipsAgainOnlyWhileMasterAndNotHandingOver() {
+        RoleSwitch rs = roleSwitch(router("main", VIP, IpPrefix.parse("fd77::254/64")));
+        InetAddress loser = ip("192.168.77.12");
+        rs.masterReasserted(51, loser, 100, 0);
+        assertEquals(List.of(), plane.calls, "a backup does not announce");
+        rs.stateChanged(change(VrrpState.BACKUP, VrrpState.MASTER, TransitionCause.MASTER_DOWN_TIMEOUT));
+        plane.calls.clear();
+        rs.masterReasserted(51, loser, 100, 0);
+        assertEquals(List.of("announce 192.168.77.254 x3", "announce fd77:0:0:0:0:0:0:254 x3"), plane.calls,
+                "the same burst as on becoming master, no VIP or IPVS change");
+        assertEquals(1, rs.reannounced());
+        rs.masterReasserted(51, loser, 100, 0);
+        assertTrue(plane.calls.containsAll(List.of("announce cancelled 192.168.77.254", "announce cancelled fd77:0:0:0:0:0:0:254")),
+                "a new burst replaces the previous one: " + plane.calls);
+        plane.calls.clear();
+        rs.handoverStarted(51, 0);
+        rs.masterReasserted(51, loser, 100, 0);
+        assertEquals(List.of(), plane.calls, "not while handing over");
+        assertEquals(2, rs.reannounced());
+        rs.stateChanged(change(VrrpState.MASTER, VrrpState.BACKUP, TransitionCause.HIGHER_PRIORITY_SEEN));
+        assertTrue(plane.calls.contains("announce cancelled fd77:0:0:0:0:0:0:254"), "leaving MASTER cancels the bursts too: " + plane.calls);
+        assertEquals(List.of(), errors);
+    }
+
+    @Test
     void everyAdvertisementSentRenewsTheLifetimeOnlyWhileMaster() {
         RoleSwitch rs = roleSwitch(router("main", VIP));
         rs.advertisementSent(null, 0);
