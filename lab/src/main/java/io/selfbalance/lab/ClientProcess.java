@@ -50,14 +50,18 @@ public final class ClientProcess implements AutoCloseable {
         this(s, log, false);
     }
 
-    /** With {@code keepAlive}: one persistent connection, reopened when the server closes it or it breaks. */
+    /**
+     * With {@code keepAlive}: one persistent connection, reopened when the server closes it or it breaks, one request
+     * every two client intervals.
+     */
     public ClientProcess(LabSettings s, Path log, boolean keepAlive) {
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", LabSettings.CLIENT_NS,
                 Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         cmd.addAll(Cluster.SMALL_JVM);
         cmd.addAll(List.of("-Xms32m", "-Xmx96m", "-Xss256k",
                 "-cp", System.getProperty("java.class.path"), LoadClient.class.getName(),
-                "--url", s.whoamiUrl(), "--interval-ms", Long.toString(s.clientIntervalMs()),
+                // the keep-alive client at half the rate: it only has to show whether a persistent connection survives
+                "--url", s.whoamiUrl(), "--interval-ms", Long.toString(keepAlive ? 2 * s.clientIntervalMs() : s.clientIntervalMs()),
                 "--timeout-ms", Long.toString(s.clientTimeoutMs()), "--exit-on-eof"));
         if (keepAlive) {
             cmd.add("--keep-alive");

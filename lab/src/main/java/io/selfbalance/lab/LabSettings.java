@@ -46,21 +46,25 @@ public record LabSettings(int nodes, List<Integer> weights, List<Integer> priori
     }
 
     /**
-     * Inside user-mode-linux: one CPU for three Jetty JVMs, the client and the lab, every system call
-     * trapped. Measured there (README, "Quick start"): UML_CLIENT_INTERVAL_MS keeps the cluster's probes
-     * and the client's requests well inside their timeouts, while 10 ms saturates the CPU.
+     * Inside user-mode-linux: one CPU for three Jetty JVMs, two clients and the lab, every system call and
+     * page fault trapped by the host (README, "Quick start"). A new connection every 50 ms instead of 10 ms,
+     * requests that may take 3 s, and health probes every 2 s with a 2 s time limit (each of the three nodes
+     * probes all three): a JVM that the one CPU leaves waiting for a second or two must not count as DOWN.
+     * The expectations stay the same, computed from these values (weight 0 within 2 s x 2 + 1 s). A stopping
+     * node drains for at least a probe interval plus its time limit (the module's minimum, so the master has
+     * seen it leave) and at most UML_DRAIN_MS while connections stay open.
      */
     public static LabSettings uml() {
         LabSettings d = defaults();
-        return new LabSettings(d.nodes, d.weights, d.priorities, d.port, d.vip, d.vrid, d.advertMs, d.probeIntervalMs,
-                UML_PROBE_FALL, d.probeRise, d.vipLifetimeMs, UML_DRAIN_MS, UML_CLIENT_INTERVAL_MS, d.bridge,
-                d.probeTimeoutMs, UML_CLIENT_TIMEOUT_MS);
+        return new LabSettings(d.nodes, d.weights, d.priorities, d.port, d.vip, d.vrid, d.advertMs, UML_PROBE_INTERVAL_MS,
+                d.probeFall, d.probeRise, d.vipLifetimeMs, UML_DRAIN_MS, UML_CLIENT_INTERVAL_MS, d.bridge,
+                UML_PROBE_INTERVAL_MS, UML_CLIENT_TIMEOUT_MS);
     }
 
     static final long UML_CLIENT_INTERVAL_MS = 50;
     static final long UML_CLIENT_TIMEOUT_MS = 3000;
-    static final int UML_PROBE_FALL = 2;
-    static final long UML_DRAIN_MS = 2000;
+    static final long UML_PROBE_INTERVAL_MS = 2000;
+    static final long UML_DRAIN_MS = 6000;
 
     public LabSettings {
         if (nodes < 1 || nodes > 9) {

@@ -25,6 +25,9 @@ final class NodeIni {
         l.add(r + "vips=" + s.vip() + "/24");
         l.add(r + "priority=" + s.priorities().get(i));
         l.add(r + "advert-interval=" + s.advertMs() + "ms");
+        // a restarted node takes mastership back only once its own probes have judged every node (rise results):
+        // preempting earlier would give it an IPVS table with every weight still 0
+        l.add(r + "preempt-delay=" + s.probeIntervalMs() * (s.probeRise() + 3L) + "ms");
         for (int n = 0; n < s.nodes(); n++) {
             l.add("selfbalance.nodes." + s.name(n) + ".address=" + s.address(n));
             l.add("selfbalance.nodes." + s.name(n) + ".weight=" + s.weights().get(n));
