@@ -1,0 +1,87 @@
+package io.selfbalance.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Resource figures of processes from {@code /proc} (summed over the given pids; missing pids count 0). */
+final class ProcStat {
+
+    private ProcStat() {}
+
+    /** USER_HZ: the unit of utime/stime in /proc/PID/stat (100 on Linux, user-mode-linux included). */
+    static long ticksPerSecond() {
+        return 100;
+    }
+
+    /** utime + stime of every pid, in clock ticks. */
+    static long cpuTicks(long[] pids) {
+        long sum = 0;
+        for (long p : pids) {
+            String stat = read(p, "stat");
+            if (stat == null) {
+                continue;
+            }
+            // the command name (field 2) may hold spaces: count fields after its closing parenthesis
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            sum += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        }
+        return sum;
+    }
+
+    static long rssKiB(long[] pids) {
+        return statusSum(pids, "VmRSS:");
+    }
+
+    static long threads(long[] pids) {
+        return statusSum(pids, "Threads:");
+    }
+
+    private static long statusSum(long[] pids, String key) {
+        long sum = 0;
+        for (long p : pids) {
+            String status = read(p, "status");
+            if (status == null) {
+                continue;
+            }
+            for (String line : status.split("\n")) {
+                if (line.startsWith(key)) {
+                    sum += Long.parseLong(line.substring(key.length()).trim().split("\\s+")[0]);
+                }
+            }
+        }
+        return sum;
+    }
+
+    /**
+     * The JVM's used heap after a full GC (jcmd GC.heap_info is one more JVM start inside user-mode-linux,
+     * so the bench reads it once per node): the "used" figures of the heap lines, in KiB, or "-".
+     */
+    static String heapUsedKiB(long pid) {
+        if (pid <= 0) {
+            return "-";
+        }
+        String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+        io.selfbalance.lab.BenchLab.Shell r = io.selfbalance.lab.BenchLab.sh(120_000,
+                jcmd + " " + pid + " GC.run >/dev/null 2>&1; " + jcmd + " " + pid + " GC.heap_info 2>&1");
+        long used = 0;
+        boolean any = false;
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("total (\\d+)K, used (\\d+)K").matcher(r.text());
+        while (m.find()) {
+            used += Long.parseLong(m.group(2));
+            any = true;
+        }
+        return any ? Long.toString(used) : "-";
+    }
+
+    private static String read(long pid, String file) {
+        if (pid <= 0) {
+            return null;
+        }
+        try {
+            return Files.readString(Path.of("/proc", Long.toString(pid), file));
+        } catch (IOException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package io.selfbalance.bench;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The statistics and the report from given records (no lab): medians, p95, ratio, verdicts, plot. */
+class ReportTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void medianIsTheMiddleAndP95IsTheNearestRank() {
+        assertEquals(3.0, Report.median(List.of(5L, 1L, 3L)));
+        assertEquals(2.5, Report.median(List.of(4L, 1L, 3L, 2L)));
+        List<Long> twenty = new java.util.ArrayList<>();
+        for (long i = 1; i <= 20; i++) {
+            twenty.add(i * 10);
+        }
+        assertEquals(190.0, Report.percentile(twenty, 95));
+        assertTrue(Double.isNaN(Report.median(List.of())));
+    }
+
+    @Test
+    void reportShowsMediansRatioAndVerdictsFromTheRecords() throws Exception {
+        Path results = tmp.resolve("results.tsv");
+        StringBuilder sb = new StringBuilder("note\tstarted\t1\n");
+        long[] ka = {2650, 2700, 2680};
+        long[] sbo = {1300, 1250, 1400};
+        for (int i = 0; i < 3; i++) {
+            sb.append("failover\tkeepalived\t1000\tcut\t").append(i + 1).append('\t').append(ka[i]).append("\t2600\t120\t140\t50.0\tn1\tn2\t2500\n");
+            sb.append("failover\tselfbalance\t1000\tcut\t").append(i + 1).append('\t').append(sbo[i]).append("\t1200\t60\t140\t50.0\tn1\tn2\t1100\n");
+        }
+        sb.append("failover\tselfbalance\t1000\tstop\t1\t0\t5\t0\t140\t50.0\tn1\tn2\t600\n");
+        sb.append("failover\tselfbalance\t1000\tkill\t1\t-1\t-1\t300\t300\t50.0\tn1\t-\t-1\n");
+        sb.append("health\tselfbalance\t1000\t1\tn3\t2010\t2050\t1000\t2\n");
+        Files.writeString(results, sb.toString());
+        Report.write(results, tmp.resolve("out"), null, new PrintStream(java.io.OutputStream.nullOutputStream()));
+        String md = Files.readString(tmp.resolve("out/report.md"));
+        assertTrue(md.contains("| 1000 ms | cut | 2680 / 2700 | 3 | 120 | 1300 / 1400 | 3 | 60 | 0.49 |"), md);
+        assertTrue(md.contains("| unplanned failover (cut, 1000 ms) ratio SB/KA <= 1.0 | SB 1300 ms vs KA 2680 ms (medians) | met |"), md);
+        assertTrue(md.contains("SB max 0 failed in 1 trials"), md);
+        assertTrue(md.contains("(+1 no recovery)"), md);
+        assertTrue(md.contains("| health DOWN to weight 0 within interval x fall + 50 ms | SB [2010] ms, bound 2050 ms | met |"), md);
+        assertTrue(Files.size(tmp.resolve("out/failover-1000ms.png")) > 1000);
+    }
+}
