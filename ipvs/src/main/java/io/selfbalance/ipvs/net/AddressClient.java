@@ -94,15 +94,31 @@ public final class AddressClient implements AutoCloseable {
         }
     }
 
-    /** {@code vip/32} (or {@code /128}) on {@code lo} with host scope: a DR backup accepts VIP traffic without answering ARP for it. */
+    /**
+     * {@code vip/32} on {@code lo} with host scope, or {@code vip/128} on {@code lo} deprecated: a DR backup accepts
+     * VIP traffic without announcing the VIP and without using it as a source address.
+     * <p>IPv6 takes no scope from user space (the kernel derives it from the address: global for a ULA or global
+     * VIP, also through {@code ip ... scope host}). What host scope gives an IPv4 VIP on {@code lo} is had otherwise:
+     * neighbour discovery answers only for addresses of the interface a solicitation arrives on, so no NA for a VIP on
+     * {@code lo}; preferred lifetime 0 (deprecated, RFC 4862) keeps source address selection (RFC 6724 rule 3) away
+     * from it while incoming packets are still accepted; no prefix route, no DAD.
+     */
     public InterfaceAddress hostVip(InetAddress vip) {
-        return InterfaceAddress.of(link(LOOPBACK).index(), vip, AddressFamily.of(vip).maxPrefixLength(),
-                AddressScope.HOST, AddressLifetime.FOREVER);
+        int lo = link(LOOPBACK).index();
+        if (AddressFamily.of(vip) == AddressFamily.INET6) {
+            return new InterfaceAddress(lo, vip, 128, AddressScope.HOST, new AddressLifetime(AddressLifetime.INFINITE, 0),
+                    InterfaceAddress.IFA_F_NODAD | InterfaceAddress.IFA_F_NOPREFIXROUTE);
+        }
+        return InterfaceAddress.of(lo, vip, 32, AddressScope.HOST, AddressLifetime.FOREVER);
     }
 
     public InterfaceAddress addHostVip(InetAddress vip) {
         InterfaceAddress a = hostVip(vip);
-        add(a);
+        if (a.family() == AddressFamily.INET6) {
+            refresh(a); // replace: an IPv6 VIP left on lo by an older version becomes deprecated too
+        } else {
+            add(a);
+        }
         return a;
     }
 

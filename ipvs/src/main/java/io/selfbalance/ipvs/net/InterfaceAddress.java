@@ -13,7 +13,10 @@ import java.util.Objects;
 public record InterfaceAddress(int interfaceIndex, InetAddress address, int prefixLength, AddressScope scope,
                                AddressLifetime lifetime, int flags) {
     public static final int IFA_F_NODAD = 0x02;
+    public static final int IFA_F_DEPRECATED = 0x20;
     public static final int IFA_F_PERMANENT = 0x80;
+    /** No prefix route for this address (kernel 3.14+). */
+    public static final int IFA_F_NOPREFIXROUTE = 0x200;
 
     public InterfaceAddress {
         Objects.requireNonNull(address, "address");
@@ -41,6 +44,7 @@ public record InterfaceAddress(int interfaceIndex, InetAddress address, int pref
     @Override
     public String toString() {
         return Addresses.format(address) + "/" + prefixLength + " on #" + interfaceIndex + " scope " + scope
-                + (lifetime.isForever() ? "" : " valid " + lifetime.validSeconds() + "s preferred " + lifetime.preferredSeconds() + "s");
+                + (lifetime.equals(AddressLifetime.FOREVER) ? "" : " valid " + (lifetime.isForever() ? "forever" : lifetime.validSeconds() + "s")
+                + " preferred " + lifetime.preferredSeconds() + "s");
     }
 }

@@ -67,7 +67,7 @@ public final class RouteNetlinkCodec {
         }
         w.put(IFA_ADDRESS, raw);
         w.putU32(IFA_FLAGS, requestFlags);
-        if (!a.lifetime().isForever()) {
+        if (!a.lifetime().isForever() || a.lifetime().preferredSeconds() != AddressLifetime.INFINITE) {
             w.put(IFA_CACHEINFO, ByteBuffer.allocate(16).order(ByteOrder.nativeOrder())
                     .putInt((int) a.lifetime().preferredSeconds()).putInt((int) a.lifetime().validSeconds())
                     .putInt(0).putInt(0).array());

@@ -86,8 +86,23 @@ public final class NetKernelChecks {
             a.addHostVip(parse("fd77::fe"));
             String lo = Ipvsadm.sh("ip -o addr show dev lo");
             c.that("VIP/32 on lo scope host", lo.contains("inet 192.168.77.254/32 scope host lo"), lo);
-            // IPv6 takes no scope from user space: the kernel derives it from the address (global here)
-            c.that("VIP/128 on lo", lo.contains("inet6 fd77::fe/128 "), lo);
+            // IPv6 takes no scope from user space: the kernel derives it from the address (global here, also with
+            // `ip -6 addr add ... scope host`); the backup's VIP is deprecated instead, so it is never a source address
+            c.that("VIP/128 on lo deprecated, no prefix route", lo.matches("(?s).*inet6 fd77::fe/128 scope global [^\\n]*noprefixroute.*")
+                    && lo.matches("(?s).*inet6 fd77::fe/128 .*preferred_lft 0sec.*")
+                    && Ipvsadm.sh("ip -6 -o addr show dev lo deprecated").contains("fd77::fe/128"), lo);
+            c.that("v6 VIP on lo accepted locally", Ipvsadm.sh("ip -6 route get fd77::fe").startsWith("local fd77::fe "),
+                    Ipvsadm.sh("ip -6 route get fd77::fe"));
+            c.that("v6 VIP on lo: no prefix route", !Ipvsadm.sh("ip -6 route show table main").contains("fd77::fe"),
+                    Ipvsadm.sh("ip -6 route show table main"));
+            // source selection: with another (preferred) address of the same scope on lo, the VIP is never picked
+            Ipvsadm.sh("ip -6 addr add fd79::5/128 dev lo nodad && ip -6 route add 2001:db8:77::/64 dev va");
+            String route = Ipvsadm.sh("ip -6 route get 2001:db8:77::1");
+            c.that("v6 VIP on lo never a source address", route.contains("src fd79::5") && !route.contains("fd77::fe"), route);
+            Ipvsadm.sh("ip -6 route del 2001:db8:77::/64 dev va; ip -6 addr del fd79::5/128 dev lo");
+            a.addHostVip(parse("fd77::fe")); // again: replaced, still one
+            c.that("v6 VIP added twice is one address", Ipvsadm.sh("ip -6 -o addr show dev lo").split("fd77::fe/128", -1).length == 2,
+                    Ipvsadm.sh("ip -6 -o addr show dev lo"));
             a.removeHostVip(parse("192.168.77.254"));
             a.removeHostVip(parse("fd77::fe"));
             a.removeHostVip(parse("192.168.77.254"));
