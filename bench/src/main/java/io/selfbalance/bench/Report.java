@@ -115,6 +115,7 @@ final class Report {
 
         failover(md, trials, outDir, log);
         health(md, rows);
+        serving(md, rows);
         footprint(md, rows);
         robust(md, rows);
         targets(md, trials, rows);
@@ -250,6 +251,43 @@ final class Report {
         md.append('\n');
     }
 
+    private static void serving(StringBuilder md, List<String[]> rows) {
+        md.append("## 3. Serving overhead (issue 8.3)\n\n")
+                .append("On the host, not in user-mode-linux (`bench/serving`): one Jetty node with the module enabled and the same ")
+                .append("jetty.base without `start.d/selfbalance.ini` (module disabled), same demo webapp and JVM flags, each in a network ")
+                .append("namespace of its own, `wrk -t2 -c16 --latency` on loopback against `/api/whoami`, rounds alternating between the two. ")
+                .append("The host kernel has no IPVS, so the enabled node runs with its cluster layer inactive (the module refuses the data ")
+                .append("plane and stays out of VRRP; health, status and metrics endpoints are up): this is the module's cost on a node's ")
+                .append("request path, not the cost of a node that is master.\n\n")
+                .append("| variant | rounds | req/s per round | median req/s | p99 ms per round | median p99 ms |\n|---|---|---|---|---|---|\n");
+        Map<String, List<Long>> rps = new LinkedHashMap<>();
+        Map<String, List<Long>> p99 = new LinkedHashMap<>();
+        Map<String, List<String>> rpsText = new LinkedHashMap<>();
+        Map<String, List<String>> p99Text = new LinkedHashMap<>();
+        for (String[] r : rows) {
+            if (r[0].equals("serving") && r.length >= 6 && !r[3].isEmpty()) {
+                rps.computeIfAbsent(r[1], k -> new ArrayList<>()).add(Math.round(Double.parseDouble(r[3])));
+                p99.computeIfAbsent(r[1], k -> new ArrayList<>()).add(Math.round(Double.parseDouble(r[5]) * 1000));
+                rpsText.computeIfAbsent(r[1], k -> new ArrayList<>()).add(r[3]);
+                p99Text.computeIfAbsent(r[1], k -> new ArrayList<>()).add(r[5]);
+            }
+        }
+        if (rps.isEmpty()) {
+            md.append("| (not measured in this run) | | | | | |\n\n");
+            return;
+        }
+        for (String v : rps.keySet()) {
+            md.append("| ").append(v).append(" | ").append(rps.get(v).size()).append(" | ").append(String.join(", ", rpsText.get(v)))
+                    .append(" | ").append(ms(median(rps.get(v)))).append(" | ").append(String.join(", ", p99Text.get(v))).append(" | ")
+                    .append(String.format(Locale.ROOT, "%.2f", median(p99.get(v)) / 1000.0)).append(" |\n");
+        }
+        if (rps.containsKey("module") && rps.containsKey("plain")) {
+            md.append("\nThroughput with the module / without (medians): ").append(String.format(Locale.ROOT, "%.1f %%",
+                    100.0 * median(rps.get("module")) / median(rps.get("plain")))).append(".\n");
+        }
+        md.append('\n');
+    }
+
     private static void footprint(StringBuilder md, List<String[]> rows) {
         md.append("## 5. Footprint (issue 8.5)\n\n")
                 .append("Idle (no client), per node: resident set, threads and CPU (utime+stime from `/proc/PID/stat` over the ")
@@ -325,7 +363,21 @@ final class Report {
                 .append(" ms | ").append(sbHealth.isEmpty() ? "not measured" : worst <= bound ? "met" : "not met").append(" |\n");
         md.append("| 1000 destinations >= 10x faster than `ipvsadm -R`; one weight change < 1 ms in process | see README, ")
                 .append("\"Benchmarks: data plane\" (ipvs `DataPlaneBenchmark`; `bench/run --data-plane` runs it) | see there |\n");
-        md.append("| serving throughput >= 99% of plain Jetty, p99 unchanged (wrk) | not measured by this bench | not measured |\n");
+        List<Long> mod = new ArrayList<>();
+        List<Long> pl = new ArrayList<>();
+        for (String[] r : rows) {
+            if (r[0].equals("serving") && r.length >= 6 && !r[3].isEmpty()) {
+                (r[1].equals("module") ? mod : pl).add(Math.round(Double.parseDouble(r[3])));
+            }
+        }
+        if (mod.isEmpty() || pl.isEmpty()) {
+            md.append("| serving throughput >= 99% of plain Jetty, p99 unchanged (wrk) | not measured in this run | not measured |\n");
+        } else {
+            double share = 100.0 * median(mod) / median(pl);
+            md.append("| serving throughput >= 99% of plain Jetty, p99 unchanged (wrk) | ").append(String.format(Locale.ROOT, "%.1f %%", share))
+                    .append(" of plain (medians of ").append(mod.size()).append(" rounds; host, cluster layer inactive; see section 3 for p99) | ")
+                    .append(share >= 99 ? "met (throughput)" : "not met").append(" |\n");
+        }
         String fp = "not measured";
         for (String[] r : rows) {
             if (r[0].equals("footprint") && r[1].equals("selfbalance")) {
