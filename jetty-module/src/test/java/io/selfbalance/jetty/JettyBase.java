@@ -198,9 +198,13 @@ final class JettyBase {
             }
         }
 
-        HttpResponse<String> get(String path) throws Exception {
-            return CLIENT.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(10)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        /** GET with optional request headers given as name, value, name, value... */
+        HttpResponse<String> get(String path, String... headers) throws Exception {
+            HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(10));
+            if (headers.length > 0) {
+                request.headers(headers);
+            }
+            return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
         }
 
         HttpResponse<String> post(String path) throws Exception {

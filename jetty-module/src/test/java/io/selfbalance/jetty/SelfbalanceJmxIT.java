@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.selfbalance.health.Json;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Selfbalance bean seen through Jetty's {@code jmx} and {@code jmx-remote} modules of the real jetty-home 12.1.12,
- * by a remote JMX client as an operator's jconsole would: its attributes hold the values the status JSON serves.
+ * by a remote JMX client as an operator's jconsole would: its attributes hold the values the status JSON serves. With
+ * {@code forwarded} (the old {@code http-forwarded}) enabled too, nothing of it is exposed beyond loopback by default.
  */
 class SelfbalanceJmxIT {
 
@@ -34,7 +37,7 @@ class SelfbalanceJmxIT {
 
     @Test
     void remoteJmxAttributesShowTheStatusJsonsValues() throws Exception {
-        JettyBase base = JettyBase.installed(temp.resolve("base"), "http,ee10-deploy,jmx,jmx-remote,selfbalance")
+        JettyBase base = JettyBase.installed(temp.resolve("base"), "http,ee10-deploy,forwarded,jmx,jmx-remote,selfbalance")
             .configure(JettyBaseConfig.VALID).deploy(JettyBase.DEMO_WAR, "demo.war");
         int registryPort = freePort();
         int rmiServerPort = freePort();
@@ -110,7 +113,47 @@ class SelfbalanceJmxIT {
                 assertTrue(((String) attributes.get("clusterStateReason")).contains("loopback"), json);
                 assertEquals("SERVING", attributes.get("phase"));
             }
+
+            // remote JMX by default: the RMI registry and server listen on loopback only
+            for (int port : List.of(registryPort, rmiServerPort)) {
+                List<InetAddress> listening = listeningAddresses(port);
+                assertTrue(!listening.isEmpty() && listening.stream().allMatch(InetAddress::isLoopbackAddress),
+                    "port " + port + " listens on " + listening);
+            }
+            // forwarded is active (the demo sees the header's client), yet the status decides on the socket's peer:
+            // a header claiming a remote client does not lock a loopback operator out (the remote case, a header
+            // claiming loopback, is refused in SelfbalanceUmlIT from another namespace)
+            HttpResponse<String> whoami = jetty.get("/demo/api/whoami", "X-Forwarded-For", "203.0.113.7");
+            assertTrue(whoami.body().contains("\"client\":\"203.0.113.7\""), whoami.body());
+            assertEquals(200, jetty.get("/selfbalance/status", "X-Forwarded-For", "203.0.113.7").statusCode());
         }
+    }
+
+    /** The local addresses of the TCP sockets listening on {@code port}, from /proc/net/tcp and tcp6. */
+    private static List<InetAddress> listeningAddresses(int port) throws Exception {
+        List<InetAddress> addresses = new ArrayList<>();
+        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            if (!Files.exists(Path.of(table))) {
+                continue; // no IPv6 in this kernel
+            }
+            List<String> lines = Files.readAllLines(Path.of(table));
+            for (String line : lines.subList(1, lines.size())) {
+                String[] fields = line.trim().split("\\s+");
+                String[] local = fields[1].split(":");
+                if (!"0A".equals(fields[3]) || Integer.parseInt(local[1], 16) != port) {
+                    continue; // not LISTEN on that port
+                }
+                // the kernel prints the address as 32-bit words in host (little-endian) order
+                byte[] raw = new byte[local[0].length() / 2];
+                for (int word = 0; word < raw.length / 4; word++) {
+                    for (int b = 0; b < 4; b++) {
+                        raw[word * 4 + b] = (byte) Integer.parseInt(local[0].substring(word * 8 + (3 - b) * 2, word * 8 + (3 - b) * 2 + 2), 16);
+                    }
+                }
+                addresses.add(InetAddress.getByAddress(raw));
+            }
+        }
+        return addresses;
     }
 
     private static int freePort() throws Exception {
