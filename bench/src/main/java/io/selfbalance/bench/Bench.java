@@ -25,8 +25,8 @@ import java.util.function.BooleanSupplier;
  * Bench prepare --dist DIR --work DIR [--adverts 1000,100] [--nodes 3] [--interval-ms 50]    (host: jetty bases)
  * Bench measure --work DIR --results FILE [--systems keepalived,selfbalance] [--faults cut,kill,stop,health]
  *               [--adverts 1000,100] [--trials 20] [--health-trials 3] [--footprint-s 30] [--robust-s 600]
- *               [--nodes 3] [--interval-ms 50] [--block-minutes M]                            (as root, with IPVS)
- * Bench report  --results FILE --out DIR [--meta FILE]                                          (host: report.md + PNGs)
+ *               [--nodes 3] [--interval-ms 50] [--block-minutes M] [--deadline-epoch-s T]    (as root, with IPVS)
+ * Bench report  --results FILE --out DIR [--meta FILE] [--notes FILE]                                        (host: report.md + PNGs)
  * </pre>
  *
  * {@code measure} appends one tab-separated record per measurement to the results file as it goes
@@ -60,7 +60,8 @@ public final class Bench {
                 case "prepare" -> prepare(o, out);
                 case "measure" -> measure(o, out);
                 case "report" -> Report.write(Path.of(required(o, "--results")), Path.of(required(o, "--out")),
-                        o.containsKey("--meta") ? Path.of(o.get("--meta")) : null, out);
+                        o.containsKey("--meta") ? Path.of(o.get("--meta")) : null,
+                        o.containsKey("--notes") ? Path.of(o.get("--notes")) : null, out);
                 default -> throw new IllegalArgumentException("unknown command '" + args[0] + "'; allowed: prepare, measure, report");
             }
             System.exit(0);
@@ -79,13 +80,13 @@ public final class Bench {
         return "usage: Bench prepare --dist DIR --work DIR [--adverts 1000,100] [--nodes 3] [--interval-ms 50]\n"
                 + "       Bench measure --work DIR --results FILE [--systems keepalived,selfbalance] [--faults cut,kill,stop,health]\n"
                 + "                     [--adverts 1000,100] [--trials 20] [--health-trials 3] [--footprint-s 30] [--robust-s 600]\n"
-                + "                     [--nodes 3] [--interval-ms 50] [--block-minutes M]\n"
-                + "       Bench report --results FILE --out DIR [--meta FILE]";
+                + "                     [--nodes 3] [--interval-ms 50] [--block-minutes M] [--deadline-epoch-s T]\n"
+                + "       Bench report --results FILE --out DIR [--meta FILE] [--notes FILE]";
     }
 
     static Map<String, String> options(String[] args) {
-        List<String> valued = List.of("--dist", "--work", "--results", "--out", "--meta", "--systems", "--faults", "--adverts",
-                "--trials", "--health-trials", "--footprint-s", "--robust-s", "--nodes", "--interval-ms", "--block-minutes");
+        List<String> valued = List.of("--dist", "--work", "--results", "--out", "--meta", "--notes", "--systems", "--faults", "--adverts",
+                "--trials", "--health-trials", "--footprint-s", "--robust-s", "--nodes", "--interval-ms", "--block-minutes", "--deadline-epoch-s");
         Map<String, String> o = new LinkedHashMap<>();
         for (int i = 1; i < args.length; i++) {
             if (!valued.contains(args[i])) {
@@ -184,8 +185,10 @@ public final class Bench {
                 true, StandardCharsets.UTF_8)) {
             Bench b = new Bench(o, out, results);
             b.record("note", "started", Long.toString(System.currentTimeMillis()), "kernel", uname());
+            int blocks = adverts.size() * systems.size();
             for (long advert : adverts) {
                 for (String system : systems) {
+                    b.blocksLeft = blocks--;
                     b.runSystem(system, advert, work, faults, advert == adverts.get(adverts.size() - 1));
                 }
             }
@@ -197,6 +200,15 @@ public final class Bench {
 
     private static String uname() {
         return BenchLab.sh(10_000, "uname -r; nproc").text().trim().replace('\n', ' ');
+    }
+
+    /** Blocks (system x advert interval) not finished yet, this one included: they share what is left until the deadline. */
+    int blocksLeft = 1;
+
+    /** Epoch ms after which nothing new starts (--deadline-epoch-s), or Long.MAX_VALUE. */
+    long deadlineMs() {
+        long d = number(o, "--deadline-epoch-s", 0, 0, Long.MAX_VALUE / 1000);
+        return d == 0 ? Long.MAX_VALUE : d * 1000;
     }
 
     void record(String kind, String... fields) {
@@ -242,7 +254,20 @@ public final class Bench {
                     : "first clean tick after " + serving + " ms");
             // round robin over the faults, so a run cut short by its time budget still has every fault
             long budgetMs = number(o, "--block-minutes", 0, 0, 100_000) * 60_000;
+            long robustS = number(o, "--robust-s", 0, 0, 86_400);
+            long footS = number(o, "--footprint-s", 0, 0, 3600);
             long trialsFrom = System.currentTimeMillis();
+            if (deadlineMs() != Long.MAX_VALUE) {
+                // this block's share of the time left: the later blocks' start-ups (a Jetty cluster takes minutes in a
+                // loaded user-mode-linux), the robustness and footprint windows of the last interval's blocks, teardowns
+                robustS = Math.min(robustS, 180);
+                int lastBlocksLeft = last ? blocksLeft : Math.min(blocksLeft, 2);
+                long reserve = (blocksLeft - 1) * 300_000L + lastBlocksLeft * (robustS + footS) * 1000 + 60_000;
+                long share = (deadlineMs() - trialsFrom - reserve) / blocksLeft;
+                budgetMs = budgetMs == 0 ? Math.max(60_000, share) : Math.min(budgetMs, Math.max(60_000, share));
+                record("note", "budget", system, Long.toString(advertMs), "failover trials get " + budgetMs / 1000
+                        + " s (deadline share of " + blocksLeft + " blocks)");
+            }
             List<String> left = new ArrayList<>(faults);
             for (int i = 1; i <= trials && !left.isEmpty(); i++) {
                 for (String fault : new ArrayList<>(left)) {
@@ -258,16 +283,17 @@ public final class Bench {
                 }
             }
             int healthTrials = (int) number(o, "--health-trials", 3, 0, 1000);
-            for (int i = 1; i <= healthTrials; i++) {
+            for (int i = 1; i <= healthTrials && System.currentTimeMillis() < deadlineMs(); i++) {
                 healthTrial(lab, t, system, advertMs, i);
             }
-            long robustS = number(o, "--robust-s", 0, 0, 86_400);
+            if (deadlineMs() != Long.MAX_VALUE) {
+                robustS = Math.max(0, Math.min(robustS, (deadlineMs() - System.currentTimeMillis() - footS * 1000 - 120_000) / 1000));
+            }
             if (last && robustS > 0) {
                 robustness(lab, system, advertMs, robustS);
             }
             lab.stopClient();
-            long footS = number(o, "--footprint-s", 0, 0, 3600);
-            if (last && footS > 0) {
+            if (last && footS > 0 && System.currentTimeMillis() + footS * 1000 < deadlineMs()) {
                 footprint(lab, t, system, advertMs, footS);
             }
         } catch (RuntimeException e) {
@@ -344,8 +370,12 @@ public final class Bench {
             return false;
         }, 3 * advertMs + 20_000, 10);
         long takeoverMs = takeover < 0 ? -1 : System.currentTimeMillis() - t0;
-        // let the client's requests after the takeover land (and time out where they went to the old master)
+        // let the client's requests after the takeover land (and time out where they went to the old master), then
+        // keep the window open until a failure-free second (the new master's probes take the dead node's weight
+        // away only after interval x fall), bounded
         sleep(Math.max(2500, 3 * advertMs));
+        waitFor(() -> clientHealthy(lab), 4 * lab.settings().probeIntervalMs() * lab.settings().probeFall() + 10_000, 100);
+        sleep(lab.settings().clientTimeoutMs());
         Map<String, String> ev = lab.end(window);
         long sent = num(ev, "sent");
         double seconds = (num(ev, "end") - num(ev, "fault")) / 1e6;

@@ -84,6 +84,11 @@ final class Report {
     }
 
     static void write(Path results, Path outDir, Path meta, PrintStream log) {
+        write(results, outDir, meta, null, log);
+    }
+
+    /** With {@code notes}: a reading of the run written by whoever ran it, put after the machine section. */
+    static void write(Path results, Path outDir, Path meta, Path notes, PrintStream log) {
         System.setProperty("java.awt.headless", "true");
         List<String[]> rows = rows(results);
         List<Trial> trials = trials(rows);
@@ -112,6 +117,13 @@ final class Report {
             }
         }
         md.append("```\n\n");
+        if (notes != null) {
+            try {
+                md.append("## Reading this run\n\n").append(Files.readString(notes).strip()).append("\n\n");
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + notes, e);
+            }
+        }
 
         failover(md, trials, outDir, log);
         health(md, rows);
@@ -142,6 +154,17 @@ final class Report {
         return v;
     }
 
+    /** The issue's outage: from the fault to the first success sent at or after it (trials without one left out). */
+    static List<Long> firstOk(List<Trial> trials, String system, long advert, String fault) {
+        List<Long> v = new ArrayList<>();
+        for (Trial t : trials) {
+            if (t.system().equals(system) && t.advertMs() == advert && t.fault().equals(fault) && t.firstSuccessMs() >= 0) {
+                v.add(t.firstSuccessMs());
+            }
+        }
+        return v;
+    }
+
     static List<Trial> select(List<Trial> trials, String system, long advert, String fault) {
         List<Trial> v = new ArrayList<>();
         for (Trial t : trials) {
@@ -161,17 +184,18 @@ final class Report {
     private static void failover(StringBuilder md, List<Trial> trials, Path outDir, PrintStream log) {
         md.append("## 1. Failover as the client sees it (issue 8.1)\n\n")
                 .append("A load client (the lab's `LoadClient`, its own JVM in namespace `c`) opens a new TCP connection to ")
-                .append("VIP:8080 and sends `GET /api/whoami` at a fixed interval (see settings). Outage = from the fault ")
-                .append("to the reply of the first success sent after the last failure (0 when nothing failed); ")
-                .append("`first ok` = from the fault to the first success sent at or after it. Faults on the master: ")
+                .append("VIP:8080 and sends `GET /api/whoami` at a fixed interval (see settings). **Outage** (the issue's definition) = ")
+                .append("from the fault to the reply of the first success sent at or after it. **Until clean** = from the fault to the ")
+                .append("reply of the first success sent after the last failure of the window (0 when nothing failed; `n/a` when the ")
+                .append("window closed before failures stopped): it includes requests that the new master still sends to a dead node until ")
+                .append("its health checks take that node's weight away. **Failed** = failed requests in the window. Faults on the master: ")
                 .append("`cut` = its bridge port set down; `kill` = SIGKILL of the node (Selfbalance: the Jetty JVM; ")
-                .append("keepalived: all keepalived processes and the stand-in server); `stop` = SIGTERM (Selfbalance: Jetty's ")
-                .append("graceful stop with the module's handover; keepalived: keepalived only, the server keeps serving); ")
-                .append("`health` = its readiness DOWN (Selfbalance: the demo webapp's switch file, the master resigns; ")
-                .append("keepalived: a `vrrp_script` on the same switch file puts the instance in FAULT). ")
-                .append("Trials whose client never recovered within the window are counted in `no recovery`.\n\n");
-        md.append("| advert | fault | keepalived median / p95 (ms) | n | failed req. median | Selfbalance median / p95 (ms) | n | failed req. median | ratio SB/KA (median) | client rate (conn/s) |\n")
-                .append("|---|---|---|---|---|---|---|---|---|---|\n");
+                .append("keepalived: all keepalived processes and the stand-in server; the kernel keeps the VIP and IPVS table keepalived set); ")
+                .append("`stop` = SIGTERM (Selfbalance: Jetty's graceful stop with the module's handover; keepalived: keepalived only, the ")
+                .append("server keeps serving); `health` = its readiness DOWN (Selfbalance: the demo webapp's switch file, the master ")
+                .append("resigns; keepalived: a `vrrp_script` on the same switch file puts the instance in FAULT, priority 0).\n\n");
+        md.append("| advert | fault | KA outage median / p95 (ms) | KA until clean (median) | KA failed (median) | n | SB outage median / p95 (ms) | SB until clean (median) | SB failed (median) | n | ratio SB/KA (outage medians) | client conn/s |\n")
+                .append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (long a : adverts(trials)) {
             for (String f : Bench.FAULTS) {
                 List<Trial> ka = select(trials, "keepalived", a, f);
@@ -179,10 +203,10 @@ final class Report {
                 if (ka.isEmpty() && sb.isEmpty()) {
                     continue;
                 }
-                List<Long> ko = outages(trials, "keepalived", a, f);
-                List<Long> so = outages(trials, "selfbalance", a, f);
-                double km = median(ko);
-                double sm = median(so);
+                List<Long> kf = firstOk(trials, "keepalived", a, f);
+                List<Long> sf = firstOk(trials, "selfbalance", a, f);
+                double km = median(kf);
+                double sm = median(sf);
                 String ratio = Double.isNaN(km) || Double.isNaN(sm) ? "n/a"
                         : km == 0 ? (sm == 0 ? "1.00 (both 0)" : "inf (KA 0)") : String.format(Locale.ROOT, "%.2f", sm / km);
                 double rate = 0;
@@ -196,8 +220,10 @@ final class Report {
                     rn++;
                 }
                 md.append("| ").append(a).append(" ms | ").append(f).append(" | ")
-                        .append(cell(ko, ka)).append(" | ").append(ko.size()).append(noRecovery(ka, ko)).append(" | ").append(ms(medianFailed(ka)))
-                        .append(" | ").append(cell(so, sb)).append(" | ").append(so.size()).append(noRecovery(sb, so)).append(" | ").append(ms(medianFailed(sb)))
+                        .append(ka.isEmpty() ? "not measured" : ms(km) + " / " + ms(percentile(kf, 95))).append(" | ")
+                        .append(clean(trials, "keepalived", a, f)).append(" | ").append(ms(medianFailed(ka))).append(" | ").append(ka.size())
+                        .append(" | ").append(sb.isEmpty() ? "not measured" : ms(sm) + " / " + ms(percentile(sf, 95))).append(" | ")
+                        .append(clean(trials, "selfbalance", a, f)).append(" | ").append(ms(medianFailed(sb))).append(" | ").append(sb.size())
                         .append(" | ").append(ratio).append(" | ").append(rn == 0 ? "-" : String.format(Locale.ROOT, "%.0f", rate / rn)).append(" |\n");
             }
         }
@@ -210,13 +236,15 @@ final class Report {
         }
     }
 
-    private static String cell(List<Long> outages, List<Trial> all) {
-        return all.isEmpty() ? "not measured" : ms(median(outages)) + " / " + ms(percentile(outages, 95));
-    }
-
-    private static String noRecovery(List<Trial> all, List<Long> ok) {
+    /** Median "until clean" over the trials that got clean, and how many did not within the window. */
+    private static String clean(List<Trial> trials, String system, long advert, String fault) {
+        List<Trial> all = select(trials, system, advert, fault);
+        if (all.isEmpty()) {
+            return "-";
+        }
+        List<Long> ok = outages(trials, system, advert, fault);
         int missing = all.size() - ok.size();
-        return missing == 0 ? "" : " (+" + missing + " no recovery)";
+        return ms(median(ok)) + (missing == 0 ? "" : " (" + missing + " of " + all.size() + " n/a)");
     }
 
     private static double medianFailed(List<Trial> ts) {
@@ -334,8 +362,8 @@ final class Report {
         md.append("## Targets of issue 8 next to this run\n\n| target | this run | verdict |\n|---|---|---|\n");
         for (long a : adverts(trials)) {
             for (String f : List.of("cut", "kill")) {
-                double k = median(outages(trials, "keepalived", a, f));
-                double s = median(outages(trials, "selfbalance", a, f));
+                double k = median(firstOk(trials, "keepalived", a, f));
+                double s = median(firstOk(trials, "selfbalance", a, f));
                 String verdict = Double.isNaN(k) || Double.isNaN(s) ? "not measured" : s <= k ? "met" : "not met";
                 md.append("| unplanned failover (").append(f).append(", ").append(a).append(" ms) ratio SB/KA <= 1.0 | SB ")
                         .append(ms(s)).append(" ms vs KA ").append(ms(k)).append(" ms (medians) | ").append(verdict).append(" |\n");
@@ -343,10 +371,10 @@ final class Report {
             for (String f : List.of("stop", "health")) {
                 List<Trial> sb = select(trials, "selfbalance", a, f);
                 long maxFailed = sb.stream().mapToLong(Trial::failed).max().orElse(-1);
-                double k = median(outages(trials, "keepalived", a, f));
+                double k = median(firstOk(trials, "keepalived", a, f));
                 md.append("| planned handover (").append(f).append(", ").append(a).append(" ms): 0 failed requests | SB max ")
                         .append(sb.isEmpty() ? "n/a" : Long.toString(maxFailed)).append(" failed in ").append(sb.size())
-                        .append(" trials; KA median outage ").append(ms(k)).append(" ms | ")
+                        .append(" trials; KA median outage ").append(ms(k)).append(" ms, failed ").append(ms(medianFailed(select(trials, "keepalived", a, f)))).append(" | ")
                         .append(sb.isEmpty() ? "not measured" : maxFailed == 0 ? "met" : "not met").append(" |\n");
             }
         }
@@ -435,13 +463,13 @@ final class Report {
         long max = 1;
         for (Trial t : trials) {
             if (t.advertMs() == advert) {
-                max = Math.max(max, t.outageMs());
+                max = Math.max(max, t.firstSuccessMs());
             }
         }
         double yMax = niceCeil(max * 1.1);
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
         g.setColor(Color.BLACK);
-        g.drawString("Client-visible outage per trial, " + advert + " ms adverts (user-mode-linux lab)", left, 30);
+        g.drawString("Outage per trial (fault to first success), " + advert + " ms adverts (user-mode-linux lab)", left, 30);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
         int plotW = w - left - right;
         int plotH = h - top - bottom;
@@ -472,14 +500,14 @@ final class Report {
                 double jitter = ts.size() <= 1 ? 0 : (i / (double) (ts.size() - 1) - 0.5) * colW * 0.5;
                 int x = (int) (cx + jitter);
                 g.setColor(color);
-                if (t.outageMs() < 0) {
+                if (t.firstSuccessMs() < 0) {
                     g.drawString("x", x - 3, top + 10);
                     continue;
                 }
-                int y = top + plotH - (int) (plotH * Math.min(t.outageMs(), yMax) / yMax);
+                int y = top + plotH - (int) (plotH * Math.min(t.firstSuccessMs(), yMax) / yMax);
                 g.fillOval(x - 4, y - 4, 8, 8);
             }
-            double med = median(outages(trials, s, advert, f));
+            double med = median(firstOk(trials, s, advert, f));
             if (!Double.isNaN(med)) {
                 int y = top + plotH - (int) (plotH * med / yMax);
                 g.setColor(Color.BLACK);
@@ -494,7 +522,7 @@ final class Report {
             g.setColor(Color.BLACK);
             g.drawString(f, (int) (cx - g.getFontMetrics().stringWidth(f) / 2.0), top + plotH + 38);
         }
-        g.drawString("dots: trials; bar: median; x at top: no recovery in the window", left, h - 15);
+        g.drawString("dots: trials; bar: median; x at top: no success in the window", left, h - 15);
         g.dispose();
         try {
             javax.imageio.ImageIO.write(img, "png", png.toFile());

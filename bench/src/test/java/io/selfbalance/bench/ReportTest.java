@@ -45,10 +45,11 @@ class ReportTest {
         Files.writeString(results, sb.toString());
         Report.write(results, tmp.resolve("out"), null, new PrintStream(java.io.OutputStream.nullOutputStream()));
         String md = Files.readString(tmp.resolve("out/report.md"));
-        assertTrue(md.contains("| 1000 ms | cut | 2680 / 2700 | 3 | 120 | 1300 / 1400 | 3 | 60 | 0.49 |"), md);
-        assertTrue(md.contains("| unplanned failover (cut, 1000 ms) ratio SB/KA <= 1.0 | SB 1300 ms vs KA 2680 ms (medians) | met |"), md);
+        // outage = fault to first success (2600 / 1200 in every trial); until clean = the outageMs records
+        assertTrue(md.contains("| 1000 ms | cut | 2600 / 2600 | 2680 | 120 | 3 | 1200 / 1200 | 1300 | 60 | 3 | 0.46 |"), md);
+        assertTrue(md.contains("| unplanned failover (cut, 1000 ms) ratio SB/KA <= 1.0 | SB 1200 ms vs KA 2600 ms (medians) | met |"), md);
         assertTrue(md.contains("SB max 0 failed in 1 trials"), md);
-        assertTrue(md.contains("(+1 no recovery)"), md);
+        assertTrue(md.contains("| 1000 ms | kill | not measured | - | n/a | 0 | n/a / n/a | n/a (1 of 1 n/a) | 300 | 1 | n/a |"), md);
         assertTrue(md.contains("| health DOWN to weight 0 within interval x fall + 50 ms | SB [2010] ms, bound 2050 ms | met |"), md);
         assertTrue(Files.size(tmp.resolve("out/failover-1000ms.png")) > 1000);
     }
