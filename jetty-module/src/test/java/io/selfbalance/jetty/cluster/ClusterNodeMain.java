@@ -66,11 +66,13 @@ public final class ClusterNodeMain {
             HealthReport report = evaluator.evaluate(HealthKind.READINESS);
             send(ex, report.httpStatus(), report.toJson());
         });
+        http.createContext("/health/live", ex -> {
+            HealthReport report = evaluator.evaluate(HealthKind.LIVENESS);
+            send(ex, report.httpStatus(), report.toJson());
+        });
         http.createContext("/selfbalance/status", ex -> send(ex, 200, controller.status().toJson()));
         http.start();
-        controller.start().get(30, TimeUnit.SECONDS);
-        System.out.println("NODE-STARTED " + eff.self().name() + " " + controller.status().state());
-
+        // the hook first: a SIGTERM during a slow start still stops gracefully (removes what was set up)
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 long t0 = System.nanoTime();
@@ -85,6 +87,12 @@ public final class ClusterNodeMain {
                 loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             }
         }, "selfbalance-stop"));
+        controller.start().get(180, TimeUnit.SECONDS); // UML on a loaded host can take long
+        if (controller.dataPlaneInUse()) { // as the Jetty bean does
+            registry.register(HealthRegistry.SELFBALANCE_OWNER, HealthKind.READINESS, controller.dataPlaneCheck());
+        }
+        System.out.println("NODE-STARTED " + eff.self().name() + " " + controller.status().state());
+
         Thread.currentThread().join();
     }
 
