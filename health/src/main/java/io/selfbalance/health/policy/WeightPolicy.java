@@ -17,7 +17,8 @@ import io.selfbalance.health.probe.ProbeOutcome;
  * (keepalived's {@code inhibit_on_failure}): IPVS sends it no new connections while its established ones finish.
  * It returns to its weight after {@code rise} consecutive UP results.</li>
  * <li>The first result of a new destination decides at once; until then its weight is 0.</li>
- * <li>A destination with no result for {@code staleAfter} is DOWN (weight 0): whoever fed it has stopped.</li>
+ * <li>A destination with no result for {@code staleAfter} is DOWN (weight 0): whoever fed it has stopped. Time
+ * in which the feeder itself did not run ({@link #excusePause}) does not count.</li>
  * <li><b>Weight requests.</b> An application may ask for a lower weight, to shed load gradually, by adding the
  * data key {@value #WEIGHT_DATA_KEY} to any of its health check responses, e.g.
  * {@code HealthCheckResponse.named("queue").withData("selfbalance.weight", 20).up().build()}. The value is an
@@ -94,6 +95,26 @@ public final class WeightPolicy {
             destinations.put(id, d);
         } else {
             d.configuredWeight = configuredWeight;
+        }
+    }
+
+    /**
+     * Tells the policy that whoever feeds it (this process: its probes and its event loop) did not run for
+     * {@code pause}, e.g. a long GC or a starved CPU, seen as a periodic task that ran that much late. No destination
+     * is blamed for silence that the feeder caused: every destination's silence clock moves forward by the pause
+     * (never past now). Without this, one pause of the master longer than {@code staleAfter} would give every node
+     * weight 0 at once, before the probe results queued behind the pause are read: a cluster-wide outage that no
+     * node caused. A dead node still goes to 0 through its failed probes ({@code fall}) and, if probes stop
+     * entirely, through staleness once the feeder runs again.
+     */
+    public void excusePause(Duration pause) {
+        if (pause == null || pause.isNegative() || pause.isZero()) {
+            return;
+        }
+        long now = ticker.nanoTime();
+        long credit = pause.toNanos();
+        for (Destination d : destinations.values()) {
+            d.lastResultNanos = Math.min(now, d.lastResultNanos + credit);
         }
     }
 

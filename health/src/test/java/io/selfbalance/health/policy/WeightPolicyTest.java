@@ -101,6 +101,38 @@ class WeightPolicyTest {
     }
 
     @Test
+    void aPauseOfTheFeederIsNotSilenceOfTheDestinations() {
+        policy.setDestination("n2", 100);
+        policy.setDestination("n3", 50);
+        assertEquals(100, observe(HealthObservation.up()));
+        policy.observe("n3", HealthObservation.up());
+        // the master's own JVM stood still for 12 s (> staleAfter 10 s); its loop notices and excuses 11 s of it
+        clock.advance(Duration.ofSeconds(12));
+        policy.excusePause(Duration.ofSeconds(11));
+        assertEquals(100, policy.decisions().get("n2").weight());
+        assertEquals(50, policy.decisions().get("n3").weight());
+        // silence after the pause still counts: 9 more seconds without results make 10 s
+        clock.advance(Duration.ofSeconds(8));
+        assertEquals(100, policy.decisions().get("n2").weight());
+        clock.advance(Duration.ofSeconds(1));
+        assertEquals(0, policy.decisions().get("n2").weight());
+    }
+
+    @Test
+    void anExcusedPauseNeverMovesSilenceIntoTheFuture() {
+        policy.setDestination("n2", 100);
+        observe(HealthObservation.up());
+        clock.advance(Duration.ofSeconds(2));
+        policy.excusePause(Duration.ofHours(1)); // larger than the silence: the clock stops at now
+        clock.advance(Duration.ofSeconds(9));
+        assertEquals(100, policy.decisions().get("n2").weight());
+        clock.advance(Duration.ofSeconds(1));
+        WeightPolicy.Decision stale = policy.decisions().get("n2");
+        assertEquals(0, stale.weight());
+        assertTrue(stale.reason().startsWith("no health result for 10000 ms"), stale.reason());
+    }
+
+    @Test
     void flappingResultsDoNotMoveTheWeight() {
         policy.setDestination("n2", 100);
         observe(HealthObservation.up());

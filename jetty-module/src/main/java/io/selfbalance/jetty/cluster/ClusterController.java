@@ -107,6 +107,8 @@ public final class ClusterController {
     private PeerMonitor monitor;
     private ScheduledFuture<?> ticker;
     private int ticks;
+    private long tickPeriodNanos;
+    private long lastTickNanos;
     private boolean localEvaluationRunning;
     private HealthObservation lastLocalReadiness;
     private long lastLocalReadinessNanos;
@@ -126,7 +128,7 @@ public final class ClusterController {
         this.drain = drain;
         this.weights = new NodeWeights(config, Ticker.SYSTEM);
         for (String c : List.of("roleSwitches", "vipRefreshes", "ipvsOperations", "ipvsReconciliations", "dataPlaneErrors",
-                "probeResults", "localEvaluations", "priorityChanges", "garpReannouncements")) {
+                "probeResults", "localEvaluations", "priorityChanges", "garpReannouncements", "pausesExcused")) {
             counters.put(c, 0L);
         }
         publishNow();
@@ -228,6 +230,7 @@ public final class ClusterController {
         // every node probes every node, the backups too: a new master starts with weights that are already known
         monitor.start();
         long every = h.localInterval().toNanos();
+        tickPeriodNanos = every;
         ticker = loop.scheduleWithFixedDelay(this::tick, 0, every, TimeUnit.NANOSECONDS);
         state = StatusSnapshot.State.ACTIVE;
         stateReason = null;
@@ -419,6 +422,19 @@ public final class ClusterController {
 
     private void tick() {
         ticks++;
+        long now = System.nanoTime();
+        if (lastTickNanos != 0) {
+            // a tick far later than its period means this JVM (or its loop) stood still: a GC pause or a starved CPU;
+            // the nodes were not silent, we were, and their probe results are still queued behind this tick
+            long late = now - lastTickNanos - tickPeriodNanos;
+            if (late > tickPeriodNanos) {
+                weights.excusePause(Duration.ofNanos(late));
+                count("pausesExcused", 1);
+                LOG.info("Selfbalance control plane stood still for {} ms; node health silence of that time is not held against the nodes",
+                        TimeUnit.NANOSECONDS.toMillis(late));
+            }
+        }
+        lastTickNanos = now;
         if (state != StatusSnapshot.State.ACTIVE && state != StatusSnapshot.State.DRAINING) {
             return;
         }

@@ -66,6 +66,11 @@ public final class NodeWeights {
         return policy.observe(name, observation).weight() != before;
     }
 
+    /** This node's control plane did not run for {@code pause}: no node is blamed for that silence. */
+    public void excusePause(Duration pause) {
+        policy.excusePause(pause);
+    }
+
     /** Whether a result (probe or seed) was ever recorded for {@code name}. */
     public boolean observed(String name) {
         return observed.contains(name);

@@ -219,6 +219,54 @@ class ClusterControllerTest {
         c.stop().get(15, TimeUnit.SECONDS);
     }
 
+    @Test
+    void aPauseOfTheMastersOwnLoopLongerThanTheStalePeriodKeepsEveryWeight() throws Exception {
+        SelfbalanceResponseProvider.install();
+        HealthRegistry registry = new HealthRegistry();
+        DrainState drain = new DrainState();
+        registry.register(HealthRegistry.SELFBALANCE_OWNER, HealthKind.READINESS, drain);
+        registry.applicationsDeployed();
+        evaluator = new HealthEvaluator(registry, HealthSettings.defaults());
+        http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 10);
+        http.createContext("/health/ready", ex -> {
+            HealthReport r = evaluator.evaluate(HealthKind.READINESS);
+            byte[] b = r.toJson().getBytes(StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(r.httpStatus(), b.length);
+            ex.getResponseBody().write(b);
+            ex.close();
+        });
+        http.start();
+        int port = http.getAddress().getPort();
+        EffectiveConfig.Router router = new EffectiveConfig.Router("main", 51, List.of(IpPrefix.parse("192.168.77.254/24")), 150, 3,
+                Duration.ofMillis(100), true, Duration.ZERO, List.of(), V3Checksum.RFC5798, 1, Duration.ofMillis(10), Duration.ZERO);
+        EffectiveConfig cfg = new EffectiveConfig("eth0", RoleSwitchTest.ip("192.168.77.11"), List.of(router),
+                List.of(new EffectiveConfig.Service("http", io.selfbalance.config.ServiceProtocol.TCP, 8080, "wrr", io.selfbalance.config.Forwarding.DR)),
+                List.of(new EffectiveConfig.Node("n1", RoleSwitchTest.ip("192.168.77.11"), 3, URI.create("http://127.0.0.1:" + port + "/health/ready"), true)),
+                // stale after 200 ms * (fall 2 + 1) + 200 ms = 800 ms without a probe result
+                new EffectiveConfig.Health(Duration.ofMillis(200), Duration.ofMillis(200), 2, 2, Duration.ofMillis(50), io.selfbalance.config.ResignOn.READINESS),
+                Duration.ofSeconds(2), Duration.ofSeconds(30), new EffectiveConfig.Status(true, "/selfbalance/status", true));
+        List<String> calls = plane.calls;
+        ClusterController c = new ClusterController(cfg, loop, (config, owned, l, errors) -> plane, s -> lonelyTransport,
+                evaluator::evaluateAsync, drain);
+        c.start().get(10, TimeUnit.SECONDS);
+        await(() -> "MASTER".equals(c.status().roleOf("main")) && !c.status().ipvs().isEmpty()
+                && c.status().ipvs().get(0).destinations().get(0).weight() == 3 && c.status().counters().get("probeResults") >= 2, c);
+        int before = onLoop(calls::size);
+        // the control-plane thread stands still for 2 s (a long GC pause, a starved CPU): no probe is sent, none read
+        loop.submit(() -> {
+            Thread.sleep(2000);
+            return null;
+        }).get(10, TimeUnit.SECONDS);
+        long results = c.status().counters().get("probeResults");
+        await(() -> c.status().counters().get("probeResults") >= results + 2, c);
+        List<String> after = onLoop(() -> List.copyOf(calls.subList(before, calls.size())));
+        assertTrue(after.stream().noneMatch(x -> x.contains("weight 0")),
+                "the node was never silent, this process was: no weight 0 after the pause: " + after);
+        assertEquals(3, c.status().ipvs().get(0).destinations().get(0).weight(), c.status().toJson());
+        assertTrue(c.status().counters().get("pausesExcused") >= 1, c.status().toJson());
+        c.stop().get(15, TimeUnit.SECONDS);
+    }
+
     private static int indexOf(List<String> calls, String part) {
         for (int i = 0; i < calls.size(); i++) {
             if (calls.get(i).contains(part)) {
