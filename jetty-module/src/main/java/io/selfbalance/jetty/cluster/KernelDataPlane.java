@@ -40,7 +40,7 @@ public final class KernelDataPlane implements DataPlane {
 
     /**
      * Opens IPVS first: on a kernel without IPVS this fails ({@link io.selfbalance.ipvs.IpvsUnavailableException}),
-     * without the right to administer it ({@code CAP_NET_ADMIN}) it fails with EPERM naming IPVS_CMD_GET_INFO,
+     * without the right to administer it ({@code CAP_NET_ADMIN}) it fails with EPERM ("read IPVS version": IPVS_CMD_GET_INFO),
      * before anything else is touched.
      *
      * @param owned the IPVS services this node may create and delete (every VIP x service of the configuration)
