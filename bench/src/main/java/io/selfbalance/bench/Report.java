@@ -366,7 +366,9 @@ final class Report {
                 double s = median(firstOk(trials, "selfbalance", a, f));
                 String verdict = Double.isNaN(k) || Double.isNaN(s) ? "not measured" : s <= k ? "met" : "not met";
                 md.append("| unplanned failover (").append(f).append(", ").append(a).append(" ms) ratio SB/KA <= 1.0 | SB ")
-                        .append(ms(s)).append(" ms vs KA ").append(ms(k)).append(" ms (medians) | ").append(verdict).append(" |\n");
+                        .append(ms(s)).append(" ms vs KA ").append(ms(k)).append(" ms (medians of ")
+                        .append(firstOk(trials, "selfbalance", a, f).size()).append(" / ").append(firstOk(trials, "keepalived", a, f).size())
+                        .append(" trials) | ").append(verdict).append(" |\n");
             }
             for (String f : List.of("stop", "health")) {
                 List<Trial> sb = select(trials, "selfbalance", a, f);

@@ -47,7 +47,7 @@ class ReportTest {
         String md = Files.readString(tmp.resolve("out/report.md"));
         // outage = fault to first success (2600 / 1200 in every trial); until clean = the outageMs records
         assertTrue(md.contains("| 1000 ms | cut | 2600 / 2600 | 2680 | 120 | 3 | 1200 / 1200 | 1300 | 60 | 3 | 0.46 |"), md);
-        assertTrue(md.contains("| unplanned failover (cut, 1000 ms) ratio SB/KA <= 1.0 | SB 1200 ms vs KA 2600 ms (medians) | met |"), md);
+        assertTrue(md.contains("| unplanned failover (cut, 1000 ms) ratio SB/KA <= 1.0 | SB 1200 ms vs KA 2600 ms (medians of 3 / 3 trials) | met |"), md);
         assertTrue(md.contains("SB max 0 failed in 1 trials"), md);
         assertTrue(md.contains("| 1000 ms | kill | not measured | - | n/a | 0 | n/a / n/a | n/a (1 of 1 n/a) | 300 | 1 | n/a |"), md);
         assertTrue(md.contains("| health DOWN to weight 0 within interval x fall + 50 ms | SB [2010] ms, bound 2050 ms | met |"), md);
