@@ -433,8 +433,10 @@ public class SelfbalanceLifeCycle extends ContainerLifeCycle {
         }
         Duration drainTime = effective.drainTime();
         try {
-            // drain-time for connections, then a handover bounded by the routers' advert intervals
-            c.stopGracefully(drainTime, this::clientConnections).get(drainTime.toSeconds() + 60, TimeUnit.SECONDS);
+            // drain-time for connections, then a handover bounded by the routers' advert intervals; the VIPs stay on
+            // lo until doStop, which Jetty runs after it closed its connectors (a forwarded connection keeps working)
+            c.drainAndHandOver(drainTime, this::clientConnections, this::closeKeepAliveConnections)
+                    .get(drainTime.toSeconds() + 60, TimeUnit.SECONDS);
         } catch (Exception e) {
             LOG.error("Selfbalance graceful stop did not complete; removing our state now", e);
             stopClusterNow();
@@ -457,6 +459,18 @@ public class SelfbalanceLifeCycle extends ContainerLifeCycle {
             registry.unregister(dataPlaneRegistration);
             dataPlaneRegistration = null;
         }
+    }
+
+    /**
+     * Once the master gives this node weight 0, no new connection comes; the open keep-alive ones would stay for the
+     * whole drain and then be cut. Shutting the connectors down makes Jetty answer {@code Connection: close} and close
+     * idle connections after its shutdown idle timeout, so keep-alive clients reconnect, through the VIP, elsewhere.
+     */
+    private void closeKeepAliveConnections() {
+        for (Connector connector : server.getConnectors()) {
+            connector.shutdown();
+        }
+        LOG.info("Selfbalance: connectors shut down for the drain (Connection: close, no new connections)");
     }
 
     /**

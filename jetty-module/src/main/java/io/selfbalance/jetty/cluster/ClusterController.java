@@ -603,6 +603,19 @@ public final class ClusterController {
      * loop.
      */
     public CompletableFuture<Void> stopGracefully(Duration drainTime, IntSupplier clientConnections) {
+        return drainAndHandOver(drainTime, clientConnections, () -> { }).thenCompose(v -> cleanUp());
+    }
+
+    /**
+     * The first half of a graceful stop, for a server that still has to close its own connections: readiness DOWN
+     * and weight 0; once the peers have seen that (one probe period) {@code peersSawWeightZero} runs, so the server
+     * can make its keep-alive clients reconnect elsewhere (Jetty: connectors shut down, responses carry
+     * {@code Connection: close}); then it waits for client connections to finish (at most {@code drainTime}) and a
+     * master hands over make-before-break. The VIPs stay on {@code lo} (host scope), with the DR sysctls: a
+     * connection the master already forwarded here keeps working until the server closed it. {@link #stop()}
+     * removes them, once the server's connectors are closed.
+     */
+    public CompletableFuture<Void> drainAndHandOver(Duration drainTime, IntSupplier clientConnections, Runnable peersSawWeightZero) {
         CompletableFuture<Void> drained = new CompletableFuture<>();
         loop.execute(() -> {
             if (state != StatusSnapshot.State.ACTIVE) {
@@ -619,13 +632,23 @@ public final class ClusterController {
             publish();
             long start = System.nanoTime();
             long seen = Math.min(drainTime.toNanos(), config.health().probeInterval().plus(config.health().probeTimeout()).toNanos());
-            pollDrained(drained, start, seen, drainTime.toNanos(), clientConnections);
+            pollDrained(drained, start, seen, drainTime.toNanos(), clientConnections, peersSawWeightZero);
         });
-        return drained.thenCompose(v -> stopRouters(true)).thenCompose(v -> cleanUp());
+        return drained.thenCompose(v -> stopRouters(true)).thenCompose(v -> retire());
     }
 
-    private void pollDrained(CompletableFuture<Void> drained, long start, long minimum, long limit, IntSupplier connections) {
+    private void pollDrained(CompletableFuture<Void> drained, long start, long minimum, long limit, IntSupplier connections,
+                             Runnable peersSawWeightZero) {
         long elapsed = System.nanoTime() - start;
+        Runnable once = peersSawWeightZero;
+        if (once != null && elapsed >= minimum) {
+            once = null;
+            try {
+                peersSawWeightZero.run();
+            } catch (RuntimeException e) {
+                LOG.warn("Selfbalance: closing keep-alive connections for the drain failed", e);
+            }
+        }
         int open;
         try {
             open = connections.getAsInt();
@@ -637,7 +660,36 @@ public final class ClusterController {
             drained.complete(null);
             return;
         }
-        loop.schedule(() -> pollDrained(drained, start, minimum, limit, connections), 100, TimeUnit.MILLISECONDS);
+        Runnable next = once;
+        loop.schedule(() -> pollDrained(drained, start, minimum, limit, connections, next), 100, TimeUnit.MILLISECONDS);
+    }
+
+    /** After a drain and handover: probes and ticks stop, IPVS services go; VIPs stay on lo until {@link #stop()}. */
+    private CompletableFuture<Void> retire() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        loop.execute(() -> {
+            try {
+                if (ticker != null) {
+                    ticker.cancel(false);
+                    ticker = null;
+                }
+                if (monitor != null) {
+                    monitor.close();
+                }
+                if (dataPlane != null) {
+                    reconcile(List.of());
+                    readPlacements();
+                    readKernelTable();
+                }
+                stateReason = "drained and handed over; the VIPs stay on lo until the server closed its connections";
+            } catch (RuntimeException e) {
+                error("retiring after the drain", e);
+            } finally {
+                publish();
+                done.complete(null);
+            }
+        });
+        return done;
     }
 
     /** Stops at once (no drain): routers stop (a master sends priority 0), state removed. */
