@@ -865,8 +865,14 @@ public final class Lab {
         out.println("--keep: the cluster keeps running. You are in the client namespace '" + LabSettings.CLIENT_NS
                 + "'; type 'lab-help' for the commands, 'exit' to stop the cluster.");
         try {
-            Process shell = new ProcessBuilder("ip", "netns", "exec", LabSettings.CLIENT_NS, "bash", "--rcfile", rc.toString(), "-i")
-                    .inheritIO().start();
+            ProcessBuilder pb = new ProcessBuilder("ip", "netns", "exec", LabSettings.CLIENT_NS, "bash", "--rcfile", rc.toString(), "-i")
+                    .inheritIO();
+            // lab/run --keep with a script on its standard input leaves the script here: the shell runs it, then stops
+            Path script = work.resolve("keep-input");
+            if (Files.isRegularFile(script)) {
+                pb.redirectInput(script.toFile());
+            }
+            Process shell = pb.start();
             shell.waitFor();
         } catch (IOException e) {
             out.println("cannot start the shell: " + e.getMessage());
