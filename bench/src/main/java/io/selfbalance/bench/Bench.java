@@ -238,6 +238,7 @@ public final class Bench {
                 + " vipLifetimeMs=" + s.vipLifetimeMs() + " drainMs=" + s.drainMs() + " clientIntervalMs=" + s.clientIntervalMs()
                 + " clientTimeoutMs=" + s.clientTimeoutMs() + " trials=" + trials);
         long t0 = System.currentTimeMillis();
+        awaitTopologyGone();
         lab.createTopology();
         try {
             t.startAll();
@@ -304,7 +305,16 @@ public final class Bench {
             t.stopAll();
             lab.close();
             lab.deleteTopology();
+            awaitTopologyGone();
         }
+    }
+
+    /**
+     * The kernel tears a deleted namespace's veth pairs down asynchronously: the next block's topology would meet
+     * the old bridge ports ("RTNETLINK answers: File exists"). Waits (bounded) until no lab link is left.
+     */
+    static void awaitTopologyGone() {
+        BenchLab.sh(30_000, "for i in $(seq 1 100); do ip -o link show | grep -q -e ' sbv' -e ' sblab0' || exit 0; sleep 0.2; done; exit 1");
     }
 
     /** Exactly one node holds the VIP on eth0, and its IPVS table has every node with weight > 0. */
