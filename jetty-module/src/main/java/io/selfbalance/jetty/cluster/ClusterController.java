@@ -107,8 +107,6 @@ public final class ClusterController {
     private PeerMonitor monitor;
     private ScheduledFuture<?> ticker;
     private int ticks;
-    private long tickPeriodNanos;
-    private long lastTickNanos;
     private boolean localEvaluationRunning;
     private HealthObservation lastLocalReadiness;
     private long lastLocalReadinessNanos;
@@ -230,7 +228,6 @@ public final class ClusterController {
         // every node probes every node, the backups too: a new master starts with weights that are already known
         monitor.start();
         long every = h.localInterval().toNanos();
-        tickPeriodNanos = every;
         ticker = loop.scheduleWithFixedDelay(this::tick, 0, every, TimeUnit.NANOSECONDS);
         state = StatusSnapshot.State.ACTIVE;
         stateReason = null;
@@ -422,19 +419,11 @@ public final class ClusterController {
 
     private void tick() {
         ticks++;
-        long now = System.nanoTime();
-        if (lastTickNanos != 0) {
-            // a tick far later than its period means this JVM (or its loop) stood still: a GC pause or a starved CPU;
-            // the nodes were not silent, we were, and their probe results are still queued behind this tick
-            long late = now - lastTickNanos - tickPeriodNanos;
-            if (late > tickPeriodNanos) {
-                weights.excusePause(Duration.ofNanos(late));
-                count("pausesExcused", 1);
-                LOG.info("Selfbalance control plane stood still for {} ms; node health silence of that time is not held against the nodes",
-                        TimeUnit.NANOSECONDS.toMillis(late));
-            }
+        weights.heartbeat();
+        if (weights.pausesExcused() != counters.get("pausesExcused")) {
+            LOG.info("Selfbalance control plane stood still (GC pause or starved CPU); node health silence of that time is not held against the nodes");
+            counters.put("pausesExcused", weights.pausesExcused());
         }
-        lastTickNanos = now;
         if (state != StatusSnapshot.State.ACTIVE && state != StatusSnapshot.State.DRAINING) {
             return;
         }

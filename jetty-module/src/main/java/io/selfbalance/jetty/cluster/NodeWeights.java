@@ -28,10 +28,17 @@ public final class NodeWeights {
     private final WeightPolicy policy;
     /** Nodes with at least one recorded result (probe or seed). */
     private final Set<String> observed = new HashSet<>();
+    private final Ticker ticker;
+    /** The control plane's periodic tick calls {@link #heartbeat()} this often. */
+    private final long heartbeatNanos;
+    private long lastHeartbeatNanos;
+    private long pausesExcused;
 
     public NodeWeights(EffectiveConfig config, Ticker ticker) {
         this.config = config;
+        this.ticker = ticker;
         EffectiveConfig.Health h = config.health();
+        this.heartbeatNanos = h.localInterval().toNanos();
         // no result for (fall + 1) probe periods: whoever fed the node stopped; its weight goes to 0
         Duration stale = h.probeInterval().multipliedBy(h.fall() + 1L).plus(h.probeTimeout());
         this.policy = new WeightPolicy(new WeightPolicy.Settings(h.rise(), h.fall(), stale), ticker);
@@ -42,6 +49,7 @@ public final class NodeWeights {
 
     /** Records a health result of node {@code name}; returns whether its weight changed. */
     public boolean observe(String name, HealthObservation observation) {
+        noticePause();
         int before = policy.decision(name).weight();
         observed.add(name);
         return policy.observe(name, observation).weight() != before;
@@ -54,6 +62,7 @@ public final class NodeWeights {
      * having no result; it starts afresh, since the seed is its first one. Returns whether its weight changed.
      */
     public boolean seed(String name, HealthObservation observation) {
+        noticePause();
         if (observed.contains(name)) {
             return false;
         }
@@ -66,9 +75,34 @@ public final class NodeWeights {
         return policy.observe(name, observation).weight() != before;
     }
 
-    /** This node's control plane did not run for {@code pause}: no node is blamed for that silence. */
-    public void excusePause(Duration pause) {
-        policy.excusePause(pause);
+    /**
+     * Called by the control plane's periodic tick (every {@code health.local-interval}). The tick runs on the same
+     * loop as everything that reads the weights, so a tick that is more than one period late means the loop (or the
+     * whole JVM: a long GC, a starved CPU) stood still: the nodes were not silent, this process was. Every method
+     * checks this first, before any staleness is judged, since after a pause a probe result or an advertisement may
+     * run before the late tick.
+     */
+    public void heartbeat() {
+        noticePause();
+        lastHeartbeatNanos = ticker.nanoTime();
+    }
+
+    /** How many stalls of the control plane were excused so far. */
+    public long pausesExcused() {
+        return pausesExcused;
+    }
+
+    private void noticePause() {
+        if (lastHeartbeatNanos == 0) {
+            return;
+        }
+        long now = ticker.nanoTime();
+        long late = now - lastHeartbeatNanos - heartbeatNanos;
+        if (late > heartbeatNanos) {
+            policy.excusePause(Duration.ofNanos(late));
+            pausesExcused++;
+            lastHeartbeatNanos = now - heartbeatNanos; // excused once; the late tick itself finds nothing more
+        }
     }
 
     /** Whether a result (probe or seed) was ever recorded for {@code name}. */
@@ -77,10 +111,12 @@ public final class NodeWeights {
     }
 
     public Map<String, WeightPolicy.Decision> decisions() {
+        noticePause();
         return policy.decisions();
     }
 
     public int weight(String name) {
+        noticePause();
         return policy.decision(name).weight();
     }
 
