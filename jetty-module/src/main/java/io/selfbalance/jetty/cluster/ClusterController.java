@@ -653,18 +653,22 @@ public final class ClusterController {
         loop.schedule(() -> pollDrained(drained, start, minimum, limit, connections, next), 100, TimeUnit.MILLISECONDS);
     }
 
+    private void stopTickAndProbes() {
+        if (ticker != null) {
+            ticker.cancel(false);
+            ticker = null;
+        }
+        if (monitor != null) {
+            monitor.close();
+        }
+    }
+
     /** After a drain and handover: probes and ticks stop, IPVS services go; VIPs stay on lo until {@link #stop()}. */
     private CompletableFuture<Void> retire() {
         CompletableFuture<Void> done = new CompletableFuture<>();
         loop.execute(() -> {
             try {
-                if (ticker != null) {
-                    ticker.cancel(false);
-                    ticker = null;
-                }
-                if (monitor != null) {
-                    monitor.close();
-                }
+                stopTickAndProbes();
                 if (dataPlane != null) {
                     reconcile(List.of());
                     readPlacements();
@@ -715,13 +719,7 @@ public final class ClusterController {
         CompletableFuture<Void> done = new CompletableFuture<>();
         loop.execute(() -> {
             try {
-                if (ticker != null) {
-                    ticker.cancel(false);
-                    ticker = null;
-                }
-                if (monitor != null) {
-                    monitor.close();
-                }
+                stopTickAndProbes();
                 if (dataPlane != null) {
                     // a stop never leaves our IPVS services or a VIP behind: services first, then the addresses
                     reconcile(List.of());

@@ -83,25 +83,9 @@ class ClusterControllerTest {
         DrainState drain = new DrainState();
         registry.register(HealthRegistry.SELFBALANCE_OWNER, HealthKind.READINESS, drain);
         registry.applicationsDeployed();
-        evaluator = new HealthEvaluator(registry, HealthSettings.defaults());
-        http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 10);
-        http.createContext("/health/ready", ex -> {
-            HealthReport r = evaluator.evaluate(HealthKind.READINESS);
-            byte[] b = r.toJson().getBytes(StandardCharsets.UTF_8);
-            ex.sendResponseHeaders(r.httpStatus(), b.length);
-            ex.getResponseBody().write(b);
-            ex.close();
-        });
-        http.start();
-        int port = http.getAddress().getPort();
-
-        EffectiveConfig.Router router = new EffectiveConfig.Router("main", 51, List.of(IpPrefix.parse("192.168.77.254/24")), 150, 3,
-                Duration.ofMillis(100), true, Duration.ZERO, List.of(), V3Checksum.RFC5798, 2, Duration.ofMillis(10), Duration.ZERO);
-        EffectiveConfig cfg = new EffectiveConfig("eth0", RoleSwitchTest.ip("192.168.77.11"), List.of(router),
-                List.of(new EffectiveConfig.Service("http", io.selfbalance.config.ServiceProtocol.TCP, 8080, "wrr", io.selfbalance.config.Forwarding.DR)),
-                List.of(new EffectiveConfig.Node("n1", RoleSwitchTest.ip("192.168.77.11"), 3, URI.create("http://127.0.0.1:" + port + "/health/ready"), true)),
-                new EffectiveConfig.Health(Duration.ofMillis(100), Duration.ofMillis(500), 2, 2, Duration.ofMillis(50), io.selfbalance.config.ResignOn.READINESS),
-                Duration.ofSeconds(2), Duration.ofSeconds(30), new EffectiveConfig.Status(true, "/selfbalance/status", true));
+        int port = serveReadiness(registry, null);
+        EffectiveConfig cfg = singleNode(port, 2,
+                new EffectiveConfig.Health(Duration.ofMillis(100), Duration.ofMillis(500), 2, 2, Duration.ofMillis(50), io.selfbalance.config.ResignOn.READINESS));
 
         List<String> calls = plane.calls;
         ClusterController c = new ClusterController(cfg, loop, (config, owned, l, errors) -> {
@@ -168,32 +152,11 @@ class ClusterControllerTest {
         registry.register("test", HealthKind.READINESS, () -> org.eclipse.microprofile.health.HealthCheckResponse
                 .named("test-ready").withData("selfbalance.weight", requestedWeight.get()).up().build());
         registry.applicationsDeployed();
-        evaluator = new HealthEvaluator(registry, HealthSettings.defaults());
-        java.util.concurrent.CountDownLatch releaseProbes = new java.util.concurrent.CountDownLatch(1);
-        http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 10);
-        http.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(2));
-        http.createContext("/health/ready", ex -> {
-            try {
-                releaseProbes.await(30, TimeUnit.SECONDS); // the first probe of itself is slow
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            HealthReport r = evaluator.evaluate(HealthKind.READINESS);
-            byte[] b = r.toJson().getBytes(StandardCharsets.UTF_8);
-            ex.sendResponseHeaders(r.httpStatus(), b.length);
-            ex.getResponseBody().write(b);
-            ex.close();
-        });
-        http.start();
-        int port = http.getAddress().getPort();
-        EffectiveConfig.Router router = new EffectiveConfig.Router("main", 51, List.of(IpPrefix.parse("192.168.77.254/24")), 150, 3,
-                Duration.ofMillis(100), true, Duration.ZERO, List.of(), V3Checksum.RFC5798, 1, Duration.ofMillis(10), Duration.ZERO);
-        EffectiveConfig cfg = new EffectiveConfig("eth0", RoleSwitchTest.ip("192.168.77.11"), List.of(router),
-                List.of(new EffectiveConfig.Service("http", io.selfbalance.config.ServiceProtocol.TCP, 8080, "wrr", io.selfbalance.config.Forwarding.DR)),
-                List.of(new EffectiveConfig.Node("n1", RoleSwitchTest.ip("192.168.77.11"), 3, URI.create("http://127.0.0.1:" + port + "/health/ready"), true)),
+        java.util.concurrent.CountDownLatch releaseProbes = new java.util.concurrent.CountDownLatch(1); // the first probe of itself is slow
+        int port = serveReadiness(registry, releaseProbes);
+        EffectiveConfig cfg = singleNode(port, 1,
                 // resign-on readiness: the router stays at priority 0 until local readiness rose, so it has a local result
-                new EffectiveConfig.Health(Duration.ofMillis(100), Duration.ofSeconds(40), 2, 2, Duration.ofMillis(50), io.selfbalance.config.ResignOn.READINESS),
-                Duration.ofSeconds(2), Duration.ofSeconds(30), new EffectiveConfig.Status(true, "/selfbalance/status", true));
+                new EffectiveConfig.Health(Duration.ofMillis(100), Duration.ofSeconds(40), 2, 2, Duration.ofMillis(50), io.selfbalance.config.ResignOn.READINESS));
         List<String> calls = plane.calls;
         ClusterController c = new ClusterController(cfg, loop, (config, owned, l, errors) -> plane, s -> lonelyTransport,
                 evaluator::evaluateAsync, drain);
@@ -226,25 +189,10 @@ class ClusterControllerTest {
         DrainState drain = new DrainState();
         registry.register(HealthRegistry.SELFBALANCE_OWNER, HealthKind.READINESS, drain);
         registry.applicationsDeployed();
-        evaluator = new HealthEvaluator(registry, HealthSettings.defaults());
-        http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 10);
-        http.createContext("/health/ready", ex -> {
-            HealthReport r = evaluator.evaluate(HealthKind.READINESS);
-            byte[] b = r.toJson().getBytes(StandardCharsets.UTF_8);
-            ex.sendResponseHeaders(r.httpStatus(), b.length);
-            ex.getResponseBody().write(b);
-            ex.close();
-        });
-        http.start();
-        int port = http.getAddress().getPort();
-        EffectiveConfig.Router router = new EffectiveConfig.Router("main", 51, List.of(IpPrefix.parse("192.168.77.254/24")), 150, 3,
-                Duration.ofMillis(100), true, Duration.ZERO, List.of(), V3Checksum.RFC5798, 1, Duration.ofMillis(10), Duration.ZERO);
-        EffectiveConfig cfg = new EffectiveConfig("eth0", RoleSwitchTest.ip("192.168.77.11"), List.of(router),
-                List.of(new EffectiveConfig.Service("http", io.selfbalance.config.ServiceProtocol.TCP, 8080, "wrr", io.selfbalance.config.Forwarding.DR)),
-                List.of(new EffectiveConfig.Node("n1", RoleSwitchTest.ip("192.168.77.11"), 3, URI.create("http://127.0.0.1:" + port + "/health/ready"), true)),
+        int port = serveReadiness(registry, null);
+        EffectiveConfig cfg = singleNode(port, 1,
                 // stale after 200 ms * (fall 2 + 1) + 200 ms = 800 ms without a probe result
-                new EffectiveConfig.Health(Duration.ofMillis(200), Duration.ofMillis(200), 2, 2, Duration.ofMillis(50), io.selfbalance.config.ResignOn.READINESS),
-                Duration.ofSeconds(2), Duration.ofSeconds(30), new EffectiveConfig.Status(true, "/selfbalance/status", true));
+                new EffectiveConfig.Health(Duration.ofMillis(200), Duration.ofMillis(200), 2, 2, Duration.ofMillis(50), io.selfbalance.config.ResignOn.READINESS));
         List<String> calls = plane.calls;
         ClusterController c = new ClusterController(cfg, loop, (config, owned, l, errors) -> plane, s -> lonelyTransport,
                 evaluator::evaluateAsync, drain);
@@ -265,6 +213,39 @@ class ClusterControllerTest {
         assertEquals(3, c.status().ipvs().get(0).destinations().get(0).weight(), c.status().toJson());
         assertTrue(c.status().counters().get("pausesExcused") >= 1, c.status().toJson());
         c.stop().get(15, TimeUnit.SECONDS);
+    }
+
+    /** Serves this test's MP Health readiness at /health/ready (after {@code gate} opens, if given); returns the port. */
+    private int serveReadiness(HealthRegistry registry, java.util.concurrent.CountDownLatch gate) throws java.io.IOException {
+        evaluator = new HealthEvaluator(registry, HealthSettings.defaults());
+        http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 10);
+        http.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(2));
+        http.createContext("/health/ready", ex -> {
+            if (gate != null) {
+                try {
+                    gate.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            HealthReport r = evaluator.evaluate(HealthKind.READINESS);
+            byte[] b = r.toJson().getBytes(StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(r.httpStatus(), b.length);
+            ex.getResponseBody().write(b);
+            ex.close();
+        });
+        http.start();
+        return http.getAddress().getPort();
+    }
+
+    /** One node n1 (weight 3, probed at {@code port}), router "main" VRID 51 with VIP 192.168.77.254/24, TCP 8080 wrr/DR. */
+    private static EffectiveConfig singleNode(int port, int garpRepeat, EffectiveConfig.Health health) {
+        EffectiveConfig.Router router = new EffectiveConfig.Router("main", 51, List.of(IpPrefix.parse("192.168.77.254/24")), 150, 3,
+                Duration.ofMillis(100), true, Duration.ZERO, List.of(), V3Checksum.RFC5798, garpRepeat, Duration.ofMillis(10), Duration.ZERO);
+        return new EffectiveConfig("eth0", RoleSwitchTest.ip("192.168.77.11"), List.of(router),
+                List.of(new EffectiveConfig.Service("http", io.selfbalance.config.ServiceProtocol.TCP, 8080, "wrr", io.selfbalance.config.Forwarding.DR)),
+                List.of(new EffectiveConfig.Node("n1", RoleSwitchTest.ip("192.168.77.11"), 3, URI.create("http://127.0.0.1:" + port + "/health/ready"), true)),
+                health, Duration.ofSeconds(2), Duration.ofSeconds(30), new EffectiveConfig.Status(true, "/selfbalance/status", true));
     }
 
     private static int indexOf(List<String> calls, String part) {
