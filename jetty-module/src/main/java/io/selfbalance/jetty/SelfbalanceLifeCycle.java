@@ -413,17 +413,20 @@ public class SelfbalanceLifeCycle extends ContainerLifeCycle {
             kind -> health.evaluateAsync(kind), drain);
         c.observe(ops.observer());
         cluster = c;
+        // readiness DOWN until the cluster layer has put the VIP on lo (Jetty serves before that: a master probing this
+        // node must not give it weight yet), and while the kernel refuses the data plane (no IPVS, no CAP_NET_ADMIN)
+        dataPlaneRegistration = registry.register(HealthRegistry.SELFBALANCE_OWNER, HealthKind.READINESS, c.dataPlaneCheck());
         try {
             c.start().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             LOG.error("Selfbalance cluster layer did not start", e);
         }
-        // readiness DOWN while the kernel refuses the data plane (no IPVS, no CAP_NET_ADMIN), see DataPlaneCheck;
-        // not registered on a node inactive by configuration (loopback interface), which has no data plane to check
-        if (c.dataPlaneInUse()) {
-            dataPlaneRegistration = registry.register(HealthRegistry.SELFBALANCE_OWNER, HealthKind.READINESS, c.dataPlaneCheck());
-            republish();
+        // not kept on a node inactive by configuration (loopback interface), which has no data plane to check
+        if (!c.dataPlaneInUse()) {
+            registry.unregister(dataPlaneRegistration);
+            dataPlaneRegistration = null;
         }
+        republish();
     }
 
     private void stopClusterGracefully() {
