@@ -665,18 +665,25 @@ public final class ClusterController {
 
     /** After a drain and handover: probes and ticks stop, IPVS services go; VIPs stay on lo until {@link #stop()}. */
     private CompletableFuture<Void> retire() {
+        return onLoopThenPublish("retiring after the drain", () -> {
+            stopTickAndProbes();
+            if (dataPlane != null) {
+                reconcile(List.of());
+                readPlacements();
+                readKernelTable();
+            }
+            stateReason = "drained and handed over; the VIPs stay on lo until the server closed its connections";
+        });
+    }
+
+    /** Runs {@code step} on the loop; a failure is reported as {@code what}; the status is published either way. */
+    private CompletableFuture<Void> onLoopThenPublish(String what, Runnable step) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         loop.execute(() -> {
             try {
-                stopTickAndProbes();
-                if (dataPlane != null) {
-                    reconcile(List.of());
-                    readPlacements();
-                    readKernelTable();
-                }
-                stateReason = "drained and handed over; the VIPs stay on lo until the server closed its connections";
+                step.run();
             } catch (RuntimeException e) {
-                error("retiring after the drain", e);
+                error(what, e);
             } finally {
                 publish();
                 done.complete(null);
@@ -716,39 +723,30 @@ public final class ClusterController {
     }
 
     private CompletableFuture<Void> cleanUp() {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        loop.execute(() -> {
-            try {
-                stopTickAndProbes();
-                if (dataPlane != null) {
-                    // a stop never leaves our IPVS services or a VIP behind: services first, then the addresses
-                    reconcile(List.of());
-                    switches.values().forEach(RoleSwitch::removeAll);
-                    try {
-                        dataPlane.restoreSysctls();
-                    } catch (RuntimeException e) {
-                        error("restoring the ARP sysctls", e);
-                    }
-                    readPlacements();
-                    readKernelTable();
-                    dataPlane.close();
-                    dataPlane = null;
+        return onLoopThenPublish("clean-up on stop", () -> {
+            stopTickAndProbes();
+            if (dataPlane != null) {
+                // a stop never leaves our IPVS services or a VIP behind: services first, then the addresses
+                reconcile(List.of());
+                switches.values().forEach(RoleSwitch::removeAll);
+                try {
+                    dataPlane.restoreSysctls();
+                } catch (RuntimeException e) {
+                    error("restoring the ARP sysctls", e);
                 }
-                if (prober != null) {
-                    prober.close();
-                    prober = null;
-                }
-                stateReason = state == StatusSnapshot.State.INACTIVE ? "was inactive: " + stateReason : null;
-                state = StatusSnapshot.State.STOPPED;
-                LOG.info("Selfbalance cluster layer stopped: no VIP and no IPVS service of ours left");
-            } catch (RuntimeException e) {
-                error("clean-up on stop", e);
-            } finally {
-                publish();
-                done.complete(null);
+                readPlacements();
+                readKernelTable();
+                dataPlane.close();
+                dataPlane = null;
             }
+            if (prober != null) {
+                prober.close();
+                prober = null;
+            }
+            stateReason = state == StatusSnapshot.State.INACTIVE ? "was inactive: " + stateReason : null;
+            state = StatusSnapshot.State.STOPPED;
+            LOG.info("Selfbalance cluster layer stopped: no VIP and no IPVS service of ours left");
         });
-        return done;
     }
 
     // ------------------------------------------------------------------ status
