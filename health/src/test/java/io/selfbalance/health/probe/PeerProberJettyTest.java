@@ -295,6 +295,12 @@ class PeerProberJettyTest {
             PeerTarget one = PeerTarget.of("joined-" + transport, "http://127.0.0.1:" + port + "/gated");
             CompletableFuture<ProbeResult> a = p.probe(one);
             CompletableFuture<ProbeResult> b = p.probe(one);
+            // The loop runs ready I/O before queued tasks: opened now, the gate could let a's answer be read before
+            // b's task runs, and b would start its own probe. A probe queued after b on the same (only) loop that has
+            // completed proves b's task ran while a was still held.
+            assertEquals(ProbeOutcome.UP, p.probe(PeerTarget.of("peer-0", "http://127.0.0.1:" + port + "/up"))
+                    .get(10, TimeUnit.SECONDS).outcome());
+            assertFalse(a.isDone(), "a is held by the gate");
             joinGate.countDown();
             assertEquals(a.get(10, TimeUnit.SECONDS), b.get(10, TimeUnit.SECONDS));
         } finally {
