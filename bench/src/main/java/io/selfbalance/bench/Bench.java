@@ -58,11 +58,12 @@ public final class Bench {
             Map<String, String> o = options(args);
             switch (args[0]) {
                 case "prepare" -> prepare(o, out);
+                case "check" -> check(o);
                 case "measure" -> measure(o, out);
                 case "report" -> Report.write(Path.of(required(o, "--results")), Path.of(required(o, "--out")),
                         o.containsKey("--meta") ? Path.of(o.get("--meta")) : null,
                         o.containsKey("--notes") ? Path.of(o.get("--notes")) : null, out);
-                default -> throw new IllegalArgumentException("unknown command '" + args[0] + "'; allowed: prepare, measure, report");
+                default -> throw new IllegalArgumentException("unknown command '" + args[0] + "'; allowed: check, prepare, measure, report");
             }
             System.exit(0);
         } catch (IllegalArgumentException e) {
@@ -81,7 +82,8 @@ public final class Bench {
                 + "       Bench measure --work DIR --results FILE [--systems keepalived,selfbalance] [--faults cut,kill,stop,health]\n"
                 + "                     [--adverts 1000,100] [--trials 20] [--health-trials 3] [--footprint-s 30] [--robust-s 600]\n"
                 + "                     [--nodes 3] [--interval-ms 50] [--block-minutes M] [--deadline-epoch-s T]\n"
-                + "       Bench report --results FILE --out DIR [--meta FILE] [--notes FILE]";
+                + "       Bench report --results FILE --out DIR [--meta FILE] [--notes FILE]\n"
+                + "       Bench check [the measure options]    (validates them all, before hours of measuring start)";
     }
 
     static Map<String, String> options(String[] args) {
@@ -160,6 +162,24 @@ public final class Bench {
         return work.resolve("sb-" + advertMs);
     }
 
+    /**
+     * Reads every option {@code measure} reads, so a bad value fails on the host at once (naming the key, the value
+     * and what is allowed) instead of inside the kernel after the jetty bases were built and the kernel booted.
+     */
+    static void check(Map<String, String> o) {
+        names(o, "--systems", SYSTEMS, SYSTEMS);
+        names(o, "--faults", FAULTS, FAULTS);
+        adverts(o);
+        number(o, "--nodes", 3, 2, 3);
+        number(o, "--interval-ms", 50, 1, 10_000);
+        number(o, "--trials", 20, 0, 10_000);
+        number(o, "--health-trials", 3, 0, 1000);
+        number(o, "--block-minutes", 0, 0, 100_000);
+        number(o, "--robust-s", 0, 0, 86_400);
+        number(o, "--footprint-s", 0, 0, 3600);
+        number(o, "--deadline-epoch-s", 0, 0, Long.MAX_VALUE / 1000);
+    }
+
     // ---- prepare (host) ----------------------------------------------------------------------------
 
     static void prepare(Map<String, String> o, PrintStream out) {
@@ -176,6 +196,7 @@ public final class Bench {
     // ---- measure (inside the kernel with IPVS, as root) ----------------------------------------------
 
     static void measure(Map<String, String> o, PrintStream out) {
+        check(o);
         Path work = Path.of(required(o, "--work")).toAbsolutePath();
         Path file = Path.of(required(o, "--results")).toAbsolutePath();
         List<String> systems = names(o, "--systems", SYSTEMS, SYSTEMS);
