@@ -1,11 +1,5 @@
 package io.selfbalance.ipvs.net;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /**
@@ -85,43 +79,16 @@ public final class ArpSysctls {
     }
 
     private int get(String scope, String key) {
-        Path f = file(scope, key);
-        try {
-            return Integer.parseInt(Files.readString(f, StandardCharsets.US_ASCII).trim());
-        } catch (NoSuchFileException e) {
-            throw new SysctlException(missing(scope, f), e);
-        } catch (IOException e) {
-            throw new SysctlException("cannot read " + sysctlName(scope, key) + " (" + f + "): " + reason(e), e);
-        } catch (NumberFormatException e) {
-            throw new SysctlException(sysctlName(scope, key) + " (" + f + ") does not hold a number", e);
-        }
+        return SysctlFile.read(file(scope, key), sysctlName(scope, key), missing(scope, file(scope, key)));
     }
 
     private void set(String scope, String key, int value) {
-        Path f = file(scope, key);
-        try {
-            Files.writeString(f, value + "\n", StandardCharsets.US_ASCII);
-        } catch (NoSuchFileException e) {
-            throw new SysctlException(missing(scope, f), e);
-        } catch (IOException e) {
-            throw new SysctlException("cannot set " + sysctlName(scope, key) + " to " + value + " (" + f + "): "
-                    + reason(e) + "; it needs root (CAP_NET_ADMIN) in this network namespace and a writable /proc/sys", e);
-        }
+        SysctlFile.write(file(scope, key), sysctlName(scope, key), value, missing(scope, file(scope, key)));
     }
 
     private String missing(String scope, Path f) {
         return "all".equals(scope) ? "no IPv4 ARP settings at " + f.getParent() + " (is /proc mounted?)"
                 : "network interface '" + scope + "' has no IPv4 settings (" + f.getParent() + " missing): it does not exist in this network namespace";
-    }
-
-    private static String reason(IOException e) {
-        if (e instanceof AccessDeniedException) {
-            return "permission denied";
-        }
-        if (e instanceof FileSystemException fse && fse.getReason() != null) {
-            return fse.getReason().toLowerCase(java.util.Locale.ROOT);
-        }
-        return String.valueOf(e.getMessage());
     }
 
     /** A sysctl could not be read or written; the message names it, the value and why. */

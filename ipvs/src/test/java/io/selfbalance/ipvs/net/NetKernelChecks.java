@@ -8,7 +8,7 @@ import java.nio.file.Path;
 
 /**
  * Inside user-mode-linux (root namespace of the UML kernel, with a veth pair va/vb the script made):
- * addresses with lifetimes, the lo host-scope VIP and the ARP sysctls, cross-checked with {@code ip}.
+ * addresses with lifetimes, the lo host-scope VIP, the ARP and IPVS sysctls, cross-checked with {@code ip} / sysctl(8).
  */
 public final class NetKernelChecks {
     private NetKernelChecks() {}
@@ -16,6 +16,7 @@ public final class NetKernelChecks {
     public static void run(Checks c) {
         c.run("links and addresses", () -> addresses(c));
         c.run("arp sysctls", () -> sysctls(c));
+        c.run("ipvs sysctls", () -> ipvsSysctls(c));
     }
 
     static void addresses(Checks c) {
@@ -133,6 +134,19 @@ public final class NetKernelChecks {
                     e.getMessage());
         }
         c.equal("nothing changed by the refused write", before, s.read("va"));
+    }
+
+    static void ipvsSysctls(Checks c) {
+        IpvsSysctls s = new IpvsSysctls();
+        IpvsSysctls.Settings before = s.read();
+        c.equal("ipvs sysctls: the kernel defaults, as sysctl(8) reads them", "1 0",
+                Ipvsadm.sh("sysctl -n net.ipv4.vs.conn_reuse_mode net.ipv4.vs.expire_nodest_conn").replace('\n', ' ').strip());
+        c.equal("ipvs sysctls: read agrees", new IpvsSysctls.Settings(1, 0), before);
+        c.equal("ipvs sysctls: apply returns previous", before, s.apply(IpvsSysctls.DIRECT_ROUTING));
+        c.equal("ipvs sysctls: DR values set", "3 1",
+                Ipvsadm.sh("sysctl -n net.ipv4.vs.conn_reuse_mode net.ipv4.vs.expire_nodest_conn").replace('\n', ' ').strip());
+        s.restore(before);
+        c.equal("ipvs sysctls: restored", before, s.read());
     }
 
     private static void sleep(long ms) {

@@ -11,6 +11,7 @@ import io.selfbalance.ipvs.net.AnnouncementSettings;
 import io.selfbalance.ipvs.net.Announcer;
 import io.selfbalance.ipvs.net.ArpSysctls;
 import io.selfbalance.ipvs.net.InterfaceAddress;
+import io.selfbalance.ipvs.net.IpvsSysctls;
 import io.selfbalance.ipvs.net.LinkInfo;
 import io.selfbalance.ipvs.net.PacketAnnouncementSender;
 import java.net.InetAddress;
@@ -23,7 +24,7 @@ import java.util.function.Consumer;
 
 /**
  * The data plane over the kernel: rtnetlink for addresses, generic netlink for IPVS, {@code AF_PACKET} /
- * ICMPv6 for announcements, {@code /proc/sys} for the ARP sysctls. Opened on the control-plane loop, in the
+ * ICMPv6 for announcements, {@code /proc/sys} for the ARP and IPVS sysctls. Opened on the control-plane loop, in the
  * network namespace of the process.
  */
 public final class KernelDataPlane implements DataPlane {
@@ -37,6 +38,8 @@ public final class KernelDataPlane implements DataPlane {
     private final Announcer announcer;
     private final ArpSysctls sysctls = new ArpSysctls();
     private ArpSysctls.Settings changedSysctls; // what was there before we changed it; null = we changed nothing
+    private final IpvsSysctls ipvsSysctls = new IpvsSysctls();
+    private IpvsSysctls.Settings changedIpvsSysctls; // likewise
 
     /**
      * Opens IPVS first: on a kernel without IPVS this fails ({@link io.selfbalance.ipvs.IpvsUnavailableException}),
@@ -89,19 +92,31 @@ public final class KernelDataPlane implements DataPlane {
         if (!alreadyDr && changedSysctls == null) {
             changedSysctls = sysctls.applyDirectRouting(interfaceName);
         }
+        // new connections that reuse a source port still in IPVS's connection table are scheduled anew instead of
+        // following the old entry to a node of weight 0 (see IpvsSysctls)
+        if (!ipvsSysctls.read().equals(IpvsSysctls.DIRECT_ROUTING) && changedIpvsSysctls == null) {
+            changedIpvsSysctls = ipvsSysctls.apply(IpvsSysctls.DIRECT_ROUTING);
+        }
     }
 
     @Override
     public void restoreSysctls() {
-        if (changedSysctls != null) {
-            sysctls.restore(changedSysctls);
-            changedSysctls = null;
+        try {
+            if (changedIpvsSysctls != null) {
+                ipvsSysctls.restore(changedIpvsSysctls);
+                changedIpvsSysctls = null;
+            }
+        } finally {
+            if (changedSysctls != null) {
+                sysctls.restore(changedSysctls);
+                changedSysctls = null;
+            }
         }
     }
 
     /** Whether {@link #applyDrSysctls()} changed anything that {@link #restoreSysctls()} will put back. */
     public boolean changedSysctls() {
-        return changedSysctls != null;
+        return changedSysctls != null || changedIpvsSysctls != null;
     }
 
     @Override

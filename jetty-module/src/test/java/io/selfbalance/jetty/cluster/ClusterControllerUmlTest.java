@@ -170,6 +170,7 @@ class ClusterControllerUmlTest {
                 check n1-ipvs-service-wrr "ip netns exec n1 ipvsadm -Ln | grep -Eq \\"TCP  $VIP:8080 wrr\\""
                 check n1-ipvs-self-dr "ip netns exec n1 ipvsadm -Ln | grep -Eq '192.168.77.11:8080 +Route +1 '"
                 check n1-arp-sysctls "[ \\"$(ip netns exec n1 cat /proc/sys/net/ipv4/conf/all/arp_ignore /proc/sys/net/ipv4/conf/eth0/arp_announce | tr '\\n' ' ')\\" = '3 2 ' ]"
+                check n1-ipvs-sysctls "[ \\"$(ip netns exec n1 cat /proc/sys/net/ipv4/vs/conn_reuse_mode /proc/sys/net/ipv4/vs/expire_nodest_conn | tr '\\n' ' ')\\" = '3 1 ' ]"
                 sleep 2
                 check n1-vip-lifetime-refreshed "ip -n n1 -o addr show dev eth0 | grep \\"$VIP/24\\" | grep -Eq 'valid_lft [3-5]sec'"
 
@@ -197,6 +198,7 @@ class ClusterControllerUmlTest {
                 check n1-no-vip-left "! ip -n n1 -o addr show | grep -q $VIP"
                 check n1-no-ipvs-left "[ -z \\"$(ip netns exec n1 ipvsadm -Ln | grep TCP)\\" ]"
                 check n1-sysctls-restored "[ \\"$(ip netns exec n1 cat /proc/sys/net/ipv4/conf/all/arp_ignore /proc/sys/net/ipv4/conf/eth0/arp_announce | tr '\\n' ' ')\\" = '0 0 ' ]"
+                check n1-ipvs-sysctls-restored "[ \\"$(ip netns exec n1 cat /proc/sys/net/ipv4/vs/conn_reuse_mode /proc/sys/net/ipv4/vs/expire_nodest_conn | tr '\\n' ' ')\\" = '1 0 ' ]"
                 grep -E 'NODE-STOPPED|handover' $LOG/n1.log | cut -c1-300
 
                 kill -KILL $P2; wait $P2 2>/dev/null
