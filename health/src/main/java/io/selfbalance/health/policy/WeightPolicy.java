@@ -148,6 +148,20 @@ public final class WeightPolicy {
         return out;
     }
 
+    /**
+     * Whether {@code id}'s weight is what its health says: it has a result, and it is not on its way UP (a DOWN
+     * destination with UP results that have not reached {@code rise} yet). A node about to become master waits for
+     * this, so its first IPVS table does not give weight 0 to a peer that is only just coming back.
+     */
+    public boolean settled(String id) {
+        Destination d = destinations.get(id);
+        if (d == null) {
+            throw new IllegalArgumentException("destination: '" + id + "' is not known; known are " + destinations.keySet());
+        }
+        RiseFall.State state = d.health.state();
+        return d.hasResult && state != RiseFall.State.UNKNOWN && !(state == RiseFall.State.DOWN && d.health.streak() > 0);
+    }
+
     /** The weight of {@code id} now. */
     public Decision decision(String id) {
         Destination d = destinations.get(id);

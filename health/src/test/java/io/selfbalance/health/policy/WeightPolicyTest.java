@@ -62,6 +62,21 @@ class WeightPolicyTest {
     }
 
     @Test
+    void settledMeansAResultAndNotOnTheWayUp() {
+        policy.setDestination("n2", 100);
+        assertEquals(false, policy.settled("n2"), "no result yet");
+        observe(HealthObservation.error("connect timeout"));
+        assertEquals(true, policy.settled("n2"), "a first failure decides DOWN: settled (a dead peer does not hold anyone up)");
+        observe(HealthObservation.up());
+        assertEquals(false, policy.settled("n2"), "DOWN with one UP of rise 2: on its way up");
+        observe(HealthObservation.up());
+        assertEquals(true, policy.settled("n2"), "UP after rise");
+        observe(HealthObservation.down("HTTP 503"));
+        assertEquals(true, policy.settled("n2"), "UP with a failure short of fall still has its weight");
+        assertThrows(IllegalArgumentException.class, () -> policy.settled("n9"));
+    }
+
+    @Test
     void applicationRequestedWeightIsClampedAndImmediate() {
         policy.setDestination("n2", 100);
         assertEquals(40, observe(asking(ProbeOutcome.UP, 40L)));

@@ -108,6 +108,9 @@ public final class ClusterController {
     private ScheduledFuture<?> ticker;
     private int ticks;
     private boolean localEvaluationRunning;
+    /** When the probes of the peers started; until every peer's weight is settled (or this bound passed) no election. */
+    private long peersProbedSinceNanos;
+    private boolean waitingForPeersLogged;
     private HealthObservation lastLocalReadiness;
     private long lastLocalReadinessNanos;
     private final ArrayDeque<StatusSnapshot.Transition> transitions = new ArrayDeque<>();
@@ -191,7 +194,7 @@ public final class ClusterController {
         try {
             dataPlane.applyDrSysctls();
         } catch (RuntimeException e) {
-            error("DR sysctls (arp_ignore=3, arp_announce=2)", e);
+            error("DR sysctls (arp_ignore=3, arp_announce=2, vs.conn_reuse_mode=3, vs.expire_nodest_conn=1)", e);
         }
         // stale state of an earlier run: our IPVS services (owned keys only), our VIPs on the interface
         reconcile(List.of());
@@ -219,6 +222,7 @@ public final class ClusterController {
         EffectiveConfig.Health h = config.health();
         ProbeSettings probeSettings = new ProbeSettings(h.probeTimeout(), h.probeTimeout(), 64 * 1024, h.probeInterval(), h.rise(), h.fall());
         prober = PeerProber.create(probeSettings);
+        peersProbedSinceNanos = System.nanoTime();
         monitor = new PeerMonitor(prober, loop, this::onPeer);
         List<PeerTarget> targets = new ArrayList<>();
         for (EffectiveConfig.Node n : config.nodes()) {
@@ -470,6 +474,17 @@ public final class ClusterController {
                     : resignOn == ResignOn.LIVENESS ? reports[1]
                     : reports[0].isUp() ? reports[1] : reports[0];
             boolean up = source != null && source.isUp();
+            List<String> pending = weights.peersNotSettled();
+            if (!pending.isEmpty() && System.nanoTime() - peersProbedSinceNanos < peerResultWaitNanos()) {
+                // Not in the election before every peer's weight is settled: a node that became master now (a
+                // restarted node preempting a working master) would program such peers at weight 0 and refuse new
+                // connections until its probes caught up (the lab saw 1.1 s of that after a preemption).
+                if (!waitingForPeersLogged) {
+                    waitingForPeersLogged = true;
+                    LOG.info("Selfbalance: waiting until the health of {} is known before taking part in the election", pending);
+                }
+                return;
+            }
             for (Map.Entry<String, PriorityPolicy> e : priorities.entrySet()) {
                 PriorityPolicy.Decision d = e.getValue().onLocalHealth(up ? org.eclipse.microprofile.health.HealthCheckResponse.Status.UP
                         : org.eclipse.microprofile.health.HealthCheckResponse.Status.DOWN);
@@ -480,6 +495,16 @@ public final class ClusterController {
                 }
             }
         }, loop);
+    }
+
+    /**
+     * Every probe ends within its timeout: a first result, then up to {@code fall} failures (this JVM's own cold
+     * start can time probes out) and {@code rise} successes settle any peer; one period more for margin. A peer that
+     * keeps flapping delays the election by this much at most.
+     */
+    private long peerResultWaitNanos() {
+        EffectiveConfig.Health h = config.health();
+        return h.probeInterval().multipliedBy(h.rise() + h.fall() + 2L).plus(h.probeTimeout()).toNanos();
     }
 
     /**

@@ -110,6 +110,21 @@ public final class NodeWeights {
         return observed.contains(name);
     }
 
+    /**
+     * The other nodes whose weight is not settled yet ({@link WeightPolicy#settled}: no result, or DOWN with UP results
+     * short of {@code rise}; a dead peer's refused connections settle it DOWN). This node itself is left out: a new
+     * master seeds its own weight from local readiness.
+     */
+    public List<String> peersNotSettled() {
+        List<String> out = new java.util.ArrayList<>();
+        for (EffectiveConfig.Node n : config.nodes()) {
+            if (!n.self() && !policy.settled(n.name())) {
+                out.add(n.name());
+            }
+        }
+        return out;
+    }
+
     public Map<String, WeightPolicy.Decision> decisions() {
         noticePause();
         return policy.decisions();
