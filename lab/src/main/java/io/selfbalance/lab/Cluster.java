@@ -68,8 +68,12 @@ public final class Cluster {
     static final List<String> SMALL_JVM = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1",
             "-XX:-UsePerfData", "-Xshare:auto");
 
-    /** The nice value of a JVM the lab starts, until it serves (see {@link #promote}). */
-    static final int STARTING_NICE = 19;
+    /**
+     * The nice value of a JVM the lab starts, until it serves (see {@link #promote}). Not 19: at 19 a restarted node
+     * got ~1.5 % of the CPU next to three busy JVMs and wrote no log line for 6-12 minutes; at 5 it still yields to
+     * the serving nodes' adverts and probes (about a third of their share) and starts in tens of seconds.
+     */
+    static final int STARTING_NICE = 5;
 
     private final LabSettings s;
     private final Path work;
@@ -142,8 +146,8 @@ public final class Cluster {
         // The demo webapp names itself after the host name (it also reads -Ddemo.node; the UTS namespace
         // keeps the node name visible to every tool in the namespace too): each node gets its own UTS
         // namespace with host name = node name (HOSTNAME covers a host name that does not resolve).
-        // a starting JVM (class loading, JIT, tens of thousands of trapped page faults inside user-mode-linux) at the
-        // lowest priority: it must not starve the running nodes' probes and adverts; promote() restores it once it serves
+        // a starting JVM (class loading, JIT, tens of thousands of trapped page faults inside user-mode-linux) at a
+        // lower priority: it must not starve the running nodes' probes and adverts; promote() restores it once it serves
         List<String> cmd = new ArrayList<>(List.of("nice", "-n", Integer.toString(STARTING_NICE),
                 "ip", "netns", "exec", node, "unshare", "--uts", "/bin/sh", "-c",
                 "hostname " + node + " && HOSTNAME=" + node + " && export HOSTNAME && exec \"$@\"", "node-" + node));
