@@ -69,7 +69,18 @@ class DrTopologyTest {
             # (FIN_WAIT, the last state a DR director sees). Only n2 is weighted for the first connection, only n3
             # for the second one from the same port.
             w() { for n in 1 2 3; do ip netns exec n1 ipvsadm -e -t 192.168.77.254:80 -r 192.168.77.1$n:80 -g -w $(echo $1 | cut -d, -f$n); done; }
-            get() { ip netns exec c curl -s --max-time 3 --local-port $1 http://192.168.77.254/index.html; }
+            # from source port $1, reading to the end: the server closes first, so the client's port is free again at
+            # once (no TIME_WAIT on the client, which would make the second bind to the same port fail)
+            get() { ip netns exec c python3 -c 'import socket, sys
+            s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.settimeout(3)
+            s.bind(("192.168.77.100", int(sys.argv[1]))); s.connect(("192.168.77.254", 80))
+            s.sendall(b"GET /index.html HTTP/1.0\\r\\n\\r\\n"); data = b""
+            while True:
+                b = s.recv(4096)
+                if not b:
+                    break
+                data += b
+            s.close(); print(data.split(b"\\r\\n\\r\\n", 1)[1].decode().strip())' $1 2>/dev/null; }
             w 0,1,0; first=$(get 40000); w 0,0,1; second=$(get 40000)
             check "kernel defaults: the first connection from port 40000 goes to n2" "served-by-n2" "$first"
             check "kernel defaults: the reused port follows its old entry to n2 at weight 0, not to n3" "no" \
