@@ -85,6 +85,7 @@ class ThreeRoutersTest {
                 healed() { tail -n +$(( hl + 1 )) $W/lab.log | grep "^$1 "; }
                 echo "RESULT reasserted $(healed a | grep -c ' REASSERTED ') $(healed b | grep -c ' REASSERTED ') $(healed c | grep -c ' REASSERTED ') $(jlog a | grep -c ' REASSERTED ')"
                 echo "RESULT reasserted_peers $(healed a | grep -o 'REASSERTED [0-9.]* [0-9]*' | cut -d' ' -f2,3 | sort -u | tr '\n' ',')"
+                echo "RESULT reasserted_b_peers $(healed b | grep -o 'REASSERTED [0-9.]* [0-9]*' | cut -d' ' -f2,3 | sort -u | tr '\n' ',')"
                 mark heal
                 # the master is stopped; it comes back as a fresh router with a higher priority and preempt
                 jcmd stop a
@@ -139,7 +140,8 @@ class ThreeRoutersTest {
         Map<String, String> r = new HashMap<>();
         for (String line : result.linesStartingWith("RESULT ")) {
             int sp = line.indexOf(' ');
-            r.put(line.substring(0, sp), line.substring(sp + 1));
+            // an empty value may come without its separating space
+            r.put(sp < 0 ? line.strip() : line.substring(0, sp), sp < 0 ? "" : line.substring(sp + 1).strip());
         }
         String out = result.output();
         assertEquals("MASTER BACKUP BACKUP", r.get("initial"), out);
@@ -162,15 +164,19 @@ class ThreeRoutersTest {
         long healMs = Long.parseLong(r.get("heal_ms"));
         assertTrue(healMs >= 0 && healMs <= 1000, "one master " + healMs + " ms after the heal; allowed: 2 intervals = 1000 ms\n" + out);
         assertEquals("HIGHER_PRIORITY_SEEN HIGHER_PRIORITY_SEEN", r.get("heal_causes"), out);
-        // a answered the lower masters and told its listener at most once per interval; the losers never did
+        // a answered the lower masters and told its listener at most once per interval; c (the lowest) never did.
+        // b may have answered c once: c's port comes back a few ms after a's, so c's advertisement can reach b
+        // while b is still master, before a's first advertisement after the heal (a clean-clone CI run saw it).
         String[] reasserted = r.get("reasserted").split(" ");
         assertTrue(Integer.parseInt(reasserted[0]) >= 1 && Integer.parseInt(reasserted[0]) <= 2, "a's reassertions: " + r.get("reasserted") + "\n" + out);
-        assertEquals("0 0", reasserted[1] + " " + reasserted[2], out);
+        assertTrue(reasserted[1].equals("0") || reasserted[1].equals("1"), "b's reassertions (at most once, to c): " + r.get("reasserted") + "\n" + out);
+        assertEquals("0", reasserted[2], "c has no lower master to answer\n" + out);
+        assertEquals(reasserted[1].equals("1") ? "192.168.77.3 50," : "", r.get("reasserted_b_peers"), out);
         assertTrue(r.get("reasserted_peers").matches("(192\\.168\\.77\\.2 100,)?(192\\.168\\.77\\.3 50,)?"), r.get("reasserted_peers"));
         String bad = "LENGTH:2,TTL:1,VERSION:1,CHECKSUM:1,UNKNOWN_VRID:1,NO_ADDRESSES:1";
         assertEquals("state=MASTER master=192.168.77.1 masterPriority=150 priority=150 transitions=2 reassertions="
                 + reasserted[3] + " drops=" + bad, r.get("heal.a"), out);
-        assertEquals("state=BACKUP master=192.168.77.1 masterPriority=150 priority=100 transitions=3 reassertions=0 drops=" + bad,
+        assertEquals("state=BACKUP master=192.168.77.1 masterPriority=150 priority=100 transitions=3 reassertions=" + reasserted[1] + " drops=" + bad,
                 r.get("heal.b"), "b: INITIALIZE->BACKUP->MASTER (cut)->BACKUP (heal)\n" + out);
         assertEquals("state=BACKUP master=192.168.77.1 masterPriority=150 priority=50 transitions=3 reassertions=0 drops=" + bad,
                 r.get("heal.c"), out);
