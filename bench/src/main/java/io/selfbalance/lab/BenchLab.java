@@ -80,6 +80,28 @@ public final class BenchLab implements AutoCloseable {
         cluster.start(node);
     }
 
+    /**
+     * Restarts {@code node} the way the lab does (see {@link Cluster#startWarm}): readiness DOWN until it served
+     * {@code requests} on its own address, at normal priority. Returns ms, or -1 when it never served.
+     */
+    public long startJettyWarm(String node, int requests) {
+        return cluster.startWarm(node, requests);
+    }
+
+    /**
+     * Waits (bounded) until {@code node} serves {@code /api/whoami} on its own address, then gives its JVM the
+     * normal priority (the lab starts JVMs at nice {@value Cluster#STARTING_NICE}); whether it served.
+     */
+    public boolean promoteWhenServing(String node, long timeoutMs) {
+        String url = "http://" + settings.address(settings.index(node)) + ":" + settings.port() + "/api/whoami";
+        boolean served = Lab.waitFor(() -> cluster.httpStatus(url) == 200 || !cluster.running(node), timeoutMs, 500) >= 0
+                && cluster.running(node);
+        if (served) {
+            cluster.promote(node);
+        }
+        return served;
+    }
+
     public boolean jettyRunning(String node) {
         return cluster.running(node);
     }

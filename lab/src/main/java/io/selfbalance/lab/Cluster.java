@@ -215,6 +215,28 @@ public final class Cluster {
 
     private final java.util.Set<Long> promoted = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
+    /**
+     * Starts {@code node} with its readiness DOWN (the demo webapp's switch file), waits until it serves
+     * {@code /api/whoami} on its own address (bounded: 10 min), gives it the normal priority, sends it
+     * {@code requests} there to warm the JIT and the request path, and turns it ready. Returns the ms that took,
+     * or -1 when it never served (its readiness then stays DOWN).
+     */
+    public long startWarm(String node, int requests) {
+        setReady(node, false);
+        start(node);
+        String url = "http://" + s.address(s.index(node)) + ":" + s.port() + "/api/whoami";
+        long t0 = System.currentTimeMillis();
+        if (Lab.waitFor(() -> httpStatus(url) == 200 || !running(node), 600_000, 500) < 0 || !running(node)) {
+            return -1;
+        }
+        promote(node);
+        for (int i = 0; i < requests; i++) {
+            httpStatus(url);
+        }
+        setReady(node, true);
+        return System.currentTimeMillis() - t0;
+    }
+
     /** nice 0 for {@code pid} (needs root, as the lab does). */
     static void renice(long pid) {
         Sh.run(10_000, "renice", "-n", "0", "-p", Long.toString(pid));

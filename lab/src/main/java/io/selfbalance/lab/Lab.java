@@ -582,7 +582,7 @@ public final class Lab {
             long exitMs = exited < 0 ? -1 : System.currentTimeMillis() - t0;
             check(name + ": " + b + " exits after SIGTERM within drain time + 30 s", exited >= 0, exitMs + " ms");
             long t1 = System.currentTimeMillis();
-            cluster.start(b);
+            startWarm(b);
             long rejoinMs = rejoin(b);
             boolean ok = rejoinMs >= 0 && cluster.running(b);
             check(name + ": " + b + " rejoins with its weight", ok,
@@ -638,15 +638,7 @@ public final class Lab {
     private void restart(String name, String node) {
         mark(name, LoadClient.nowUs());
         long t0 = System.currentTimeMillis();
-        // Warm before traffic, as an operator's restart script should: the node starts with readiness DOWN (the demo
-        // webapp's switch file), so it gets no weight and takes no part in the election while it serves its own
-        // address until the JIT and the webapp's request path are warm; then it turns ready. Without this the first
-        // requests a cold JVM got inside user-mode-linux took over the client's 3 s (21 timeouts in one restart).
-        cluster.setReady(node, false);
-        cluster.start(node);
-        long warmMs = warmUp(node);
-        cluster.setReady(node, true);
-        machine("LAB-MEASURE name=warm-up node=" + node + " ms=" + warmMs + " requests=" + WARM_UP_REQUESTS);
+        startWarm(node);
         long ms = rejoin(node);
         boolean ok = ms >= 0 && cluster.running(node);
         check(name + ": " + node + " rejoins with its weight", ok,
@@ -659,22 +651,21 @@ public final class Lab {
         machineEvent(name, node, ev);
     }
 
+    /**
+     * Starts {@code node} warm before traffic, as an operator's restart script should: the node starts with readiness
+     * DOWN (the demo webapp's switch file), so it gets no weight and takes no part in the election while it serves
+     * its own address until the JIT and the webapp's request path are warm; then it turns ready. Without this the
+     * first requests a cold JVM got inside user-mode-linux took over the client's 3 s: 21 timeouts in one restart,
+     * and in rolling restarts (which had no warm-up until then) a burst of timeouts, one per request scheduled to
+     * the node, for about 2 s right after its weight came back.
+     */
+    private void startWarm(String node) {
+        long warmMs = cluster.startWarm(node, WARM_UP_REQUESTS);
+        machine("LAB-MEASURE name=warm-up node=" + node + " ms=" + warmMs + " requests=" + WARM_UP_REQUESTS);
+    }
+
     /** Requests a restarted node serves on its own address before it turns ready. */
     static final int WARM_UP_REQUESTS = 60;
-
-    /** Waits until {@code node} serves its own address, then sends it {@link #WARM_UP_REQUESTS}; ms, or -1. */
-    private long warmUp(String node) {
-        String url = "http://" + s.address(s.index(node)) + ":" + s.port() + "/api/whoami";
-        long t0 = System.currentTimeMillis();
-        if (waitFor(() -> cluster.httpStatus(url) == 200 || !cluster.running(node), 600_000, 500) < 0 || !cluster.running(node)) {
-            return -1;
-        }
-        cluster.promote(node);
-        for (int i = 0; i < WARM_UP_REQUESTS; i++) {
-            cluster.httpStatus(url);
-        }
-        return System.currentTimeMillis() - t0;
-    }
 
     /** {@code node}'s weight in {@code master}'s IPVS table, or null. */
     private Integer weight(String master, String node) {

@@ -394,7 +394,9 @@ public final class VrrpRouter {
         if (state != VrrpState.BACKUP || withdrawn || stopped) {
             return;
         }
-        becomeMaster(pendingCause, pendingPeer);
+        // a master that fell silent is named as the peer: the composition may stop sending it new connections
+        // before its own health checks notice (it is cut off or dead, or its advertisements would have come)
+        becomeMaster(pendingCause, pendingCause == TransitionCause.MASTER_DOWN_TIMEOUT ? masterAddress : pendingPeer);
     }
 
     private void becomeMaster(TransitionCause cause, InetAddress peer) {

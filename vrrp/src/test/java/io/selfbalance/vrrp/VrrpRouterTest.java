@@ -2,6 +2,7 @@ package io.selfbalance.vrrp;
 
 import static io.selfbalance.vrrp.VrrpCodecTest.ip;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -394,6 +395,11 @@ class VrrpRouterTest {
         assertEquals(TransitionCause.MASTER_DOWN_TIMEOUT, n2.router.status().lastCause());
         // n1 (150) became master at 3 + 106/256 = 3.4140625 and last advertised at 9.4140625; n2 waits MDI(100)
         assertEquals(ns("9.4140625") + ns("3.609375"), n2.events.changes.get(1).atNanos());
+        // the master that fell silent is named, so the composition can stop scheduling to it at once
+        assertEquals("192.168.77.1", n2.events.changes.get(1).peer().getHostAddress());
+        // n1 itself took over at start-up with no master heard: no peer to name
+        assertEquals(TransitionCause.MASTER_DOWN_TIMEOUT, n1.events.changes.get(1).cause());
+        assertNull(n1.events.changes.get(1).peer());
         n1.port.linkUp = true;
         at("21.5");
         assertEquals(List.of(VrrpState.MASTER, VrrpState.BACKUP, VrrpState.BACKUP), states(all));

@@ -26,6 +26,11 @@ import io.selfbalance.health.probe.ProbeOutcome;
  * and a value that is not an integer is ignored. With several checks asking, the smallest value wins. A request
  * takes effect at once (no rise/fall), because it is deliberate; it never raises a DOWN destination above 0. It
  * stays in force until an UP result arrives without it (DOWN/ERROR results without data keep the last request).</li>
+ * <li><b>Suspects.</b> The caller may hold a destination at weight 0 on evidence from outside its health results
+ * ({@link #suspect}: e.g. it was the master and its advertisements stopped, so it is cut off or dead). Its next UP
+ * result clears this; its DOWN results count towards {@code fall} as usual. A false suspicion costs one probe
+ * interval of that node's share; a true one saves the {@code fall} probes (and their timeouts) during which new
+ * connections would be sent into a black hole.</li>
  * </ul>
  * Not thread-safe: called from the control-plane event loop only. Time comes from the injected {@link Ticker}.
  */
@@ -67,6 +72,8 @@ public final class WeightPolicy {
         long lastResultNanos;
         boolean hasResult;
         String reason = "no health result yet";
+        /** Held at weight 0 until the next UP result ({@link #suspect}). */
+        String suspicion;
 
         Destination(Settings s, int configuredWeight) {
             this.health = new RiseFall(s.rise(), s.fall(), RiseFall.State.UNKNOWN);
@@ -122,16 +129,27 @@ public final class WeightPolicy {
         destinations.remove(id);
     }
 
+    /**
+     * Holds {@code id} at weight 0 until its next UP result, because of {@code why} (evidence from outside its health
+     * results). Its health state and its rise/fall counting are unchanged, so a false suspicion ends with one UP
+     * result, not {@code rise} of them.
+     */
+    public Decision suspect(String id, String why) {
+        Destination d = destination(id);
+        d.suspicion = Objects.requireNonNull(why, "why");
+        return decide(id, d);
+    }
+
     /** Records a result for {@code id} and returns its weight now. */
     public Decision observe(String id, HealthObservation observation) {
-        Destination d = destinations.get(id);
-        if (d == null) {
-            throw new IllegalArgumentException("destination: '" + id + "' is not known; known are " + destinations.keySet());
-        }
+        Destination d = destination(id);
         d.lastResultNanos = ticker.nanoTime();
         d.hasResult = true;
         boolean good = observation.outcome() == ProbeOutcome.UP;
         d.health.record(good);
+        if (good) {
+            d.suspicion = null;
+        }
         if (observation.requestedWeight().isPresent()) {
             d.requested = observation.requestedWeight();
         } else if (good) {
@@ -154,21 +172,23 @@ public final class WeightPolicy {
      * this, so its first IPVS table does not give weight 0 to a peer that is only just coming back.
      */
     public boolean settled(String id) {
-        Destination d = destinations.get(id);
-        if (d == null) {
-            throw new IllegalArgumentException("destination: '" + id + "' is not known; known are " + destinations.keySet());
-        }
+        Destination d = destination(id);
         RiseFall.State state = d.health.state();
         return d.hasResult && state != RiseFall.State.UNKNOWN && !(state == RiseFall.State.DOWN && d.health.streak() > 0);
     }
 
     /** The weight of {@code id} now. */
     public Decision decision(String id) {
+        Destination d = destination(id);
+        return decide(id, d);
+    }
+
+    private Destination destination(String id) {
         Destination d = destinations.get(id);
         if (d == null) {
             throw new IllegalArgumentException("destination: '" + id + "' is not known; known are " + destinations.keySet());
         }
-        return decide(id, d);
+        return d;
     }
 
     private Decision decide(String id, Destination d) {
@@ -182,6 +202,9 @@ public final class WeightPolicy {
         RiseFall.State state = d.health.state();
         if (state != RiseFall.State.UP) {
             return new Decision(id, 0, d.configuredWeight, state, d.reason);
+        }
+        if (d.suspicion != null) {
+            return new Decision(id, 0, d.configuredWeight, state, d.suspicion + "; weight 0 until its next UP result");
         }
         int weight = d.configuredWeight;
         String reason = d.reason;

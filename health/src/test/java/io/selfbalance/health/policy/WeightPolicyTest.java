@@ -77,6 +77,31 @@ class WeightPolicyTest {
     }
 
     @Test
+    void aSuspectIsHeldAtZeroUntilItsNextUpResult() {
+        policy.setDestination("n2", 100);
+        assertEquals(100, observe(HealthObservation.up()));
+        WeightPolicy.Decision held = policy.suspect("n2", "master 192.168.77.12 fell silent");
+        assertEquals(0, held.weight(), "at once, before any failed probe");
+        assertEquals(RiseFall.State.UP, held.state(), "its health state is not rewritten");
+        assertTrue(held.reason().contains("fell silent"), held.reason());
+        assertEquals(0, policy.decision("n2").weight());
+        assertEquals(0, observe(HealthObservation.error("connect timeout")), "a failure keeps it held (and counts for fall)");
+        assertEquals(100, observe(HealthObservation.up()), "one UP result clears a false suspicion; rise is not needed");
+        assertEquals(100, observe(HealthObservation.error("timeout")), "cleared: a failure short of fall keeps the weight");
+        // a true suspicion: the failures that follow take it DOWN, and coming back needs rise as after any failure
+        policy.setDestination("n3", 10);
+        policy.observe("n3", HealthObservation.up());
+        policy.suspect("n3", "silent");
+        for (int i = 0; i < 3; i++) {
+            policy.observe("n3", HealthObservation.error("timeout"));
+        }
+        assertEquals(RiseFall.State.DOWN, policy.decision("n3").state());
+        assertEquals(0, policy.observe("n3", HealthObservation.up()).weight(), "DOWN: one UP is not rise");
+        assertEquals(10, policy.observe("n3", HealthObservation.up()).weight());
+        assertThrows(IllegalArgumentException.class, () -> policy.suspect("n9", "x"));
+    }
+
+    @Test
     void applicationRequestedWeightIsClampedAndImmediate() {
         policy.setDestination("n2", 100);
         assertEquals(40, observe(asking(ProbeOutcome.UP, 40L)));

@@ -19,6 +19,7 @@ import io.selfbalance.health.probe.PeerTarget;
 import io.selfbalance.health.probe.ProbeOutcome;
 import io.selfbalance.health.probe.ProbeSettings;
 import io.selfbalance.ipvs.Addresses;
+import io.selfbalance.ipvs.IpvsClient;
 import io.selfbalance.ipvs.IpvsDestination;
 import io.selfbalance.ipvs.IpvsReconciler;
 import io.selfbalance.ipvs.IpvsService;
@@ -94,6 +95,13 @@ public final class ClusterController {
     private volatile ClusterObserver observer = ClusterObserver.NONE;
     /** The kernel's refusal of the data plane (operation and errno), or null; written once on the loop. */
     private volatile String dataPlaneFailure;
+    /**
+     * The IPVS table could not be brought to what it should be (the last reconciliation failed), or null; written on
+     * the loop, cleared by the next reconciliation that succeeds (one is tried every tick). While set, readiness is
+     * DOWN: peers give this node weight 0 and, with {@code resign-on} readiness, a master that cannot program IPVS
+     * resigns to a backup that can, instead of holding the VIP with a stale or missing table.
+     */
+    private volatile String ipvsFailure;
 
     // ---- loop ----
     private StatusSnapshot.State state = StatusSnapshot.State.NEW;
@@ -259,7 +267,7 @@ public final class ClusterController {
      * The owner registers it with local health.
      */
     public DataPlaneCheck dataPlaneCheck() {
-        return new DataPlaneCheck(this::status, () -> dataPlaneFailure);
+        return new DataPlaneCheck(this::status, () -> dataPlaneFailure != null ? dataPlaneFailure : ipvsFailure);
     }
 
     /** Whether this node has (or tried to open) a kernel data plane: not when inactive by configuration. */
@@ -337,6 +345,17 @@ public final class ClusterController {
                     at));
             while (transitions.size() > MAX_TRANSITIONS) {
                 transitions.removeFirst();
+            }
+            if (change.to() == io.selfbalance.vrrp.VrrpState.MASTER
+                    && change.cause() == io.selfbalance.vrrp.TransitionCause.MASTER_DOWN_TIMEOUT && change.peer() != null) {
+                // the old master fell silent: cut off or dead. Its probes would need `fall` intervals to say so, and
+                // meanwhile this node's first IPVS table would send it new connections that go nowhere.
+                String silent = weights.suspect(change.peer(), "was master of " + target.name()
+                        + " and its advertisements stopped");
+                if (silent != null) {
+                    LOG.info("Selfbalance node {}: weight 0 until it answers a probe (it was master of {} and fell silent)",
+                            silent, target.name());
+                }
             }
             long before = target.roleSwitches();
             long switchStart = System.nanoTime();
@@ -554,10 +573,31 @@ public final class ClusterController {
                 readKernelTable();
             }
             if (report.failed()) {
-                report.results().stream().filter(r -> r.failed()).forEach(r -> error("IPVS " + r.operation(), r.error()));
+                List<IpvsClient.Result> failed = report.results().stream().filter(IpvsClient.Result::failed).toList();
+                ipvsFailed("IPVS " + failed.get(0).operation() + ": " + failed.get(0).error().getMessage(), failed.size());
+            } else {
+                ipvsRecovered();
             }
         } catch (RuntimeException e) {
-            error("IPVS reconciliation", e);
+            ipvsFailed("IPVS reconciliation: " + e.getMessage(), 1);
+        }
+    }
+
+    /** Counts every failure; logs only the first of a run of failures (it is retried every tick). */
+    private void ipvsFailed(String what, int failures) {
+        count("dataPlaneErrors", failures);
+        lastError = what;
+        if (ipvsFailure == null) {
+            LOG.warn("Selfbalance: the IPVS table cannot be programmed ({}); readiness check {} is DOWN until a"
+                    + " reconciliation succeeds (retried every {} ms)", what, DataPlaneCheck.NAME, config.health().localInterval().toMillis());
+        }
+        ipvsFailure = what;
+    }
+
+    private void ipvsRecovered() {
+        if (ipvsFailure != null) {
+            LOG.info("Selfbalance: the IPVS table is programmed again; readiness check {} is UP", DataPlaneCheck.NAME);
+            ipvsFailure = null;
         }
     }
 

@@ -105,6 +105,23 @@ public final class NodeWeights {
         }
     }
 
+    /**
+     * Holds the node at {@code address} at weight 0 until its next UP probe result ({@link WeightPolicy#suspect}),
+     * e.g. the master whose advertisements stopped: it is cut off or dead, and its own probes would take
+     * {@code fall} intervals (each up to the probe timeout) to say so. This node itself is never suspected.
+     * Returns the node's name, or {@code null} when no other configured node has that address.
+     */
+    public String suspect(java.net.InetAddress address, String why) {
+        noticePause();
+        for (EffectiveConfig.Node n : config.nodes()) {
+            if (!n.self() && n.address().equals(address)) {
+                policy.suspect(n.name(), why);
+                return n.name();
+            }
+        }
+        return null;
+    }
+
     /** Whether a result (probe or seed) was ever recorded for {@code name}. */
     public boolean observed(String name) {
         return observed.contains(name);

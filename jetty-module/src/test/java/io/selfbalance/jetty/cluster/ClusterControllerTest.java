@@ -17,6 +17,7 @@ import io.selfbalance.health.HealthSettings;
 import io.selfbalance.health.Json;
 import io.selfbalance.health.SelfbalanceResponseProvider;
 import io.selfbalance.health.checks.DrainState;
+import io.selfbalance.vrrp.ChecksumMode;
 import io.selfbalance.vrrp.VrrpTransport;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -262,6 +263,111 @@ class ClusterControllerTest {
         assertTrue(ipvs.get(0).contains("192.168.77.12:8080 DIRECT_ROUTE weight 2") && ipvs.get(0).contains("192.168.77.11:8080 DIRECT_ROUTE weight 3"),
                 "the new master's first IPVS table gives the peer and itself their weights: " + ipvs);
         c.stop().get(15, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aMasterThatFellSilentGetsWeightZeroInTheNewMastersFirstTableUntilItAnswersAProbe() throws Exception {
+        SelfbalanceResponseProvider.install();
+        HealthRegistry registry = new HealthRegistry();
+        DrainState drain = new DrainState();
+        registry.register(HealthRegistry.SELFBALANCE_OWNER, HealthKind.READINESS, drain);
+        registry.applicationsDeployed();
+        int port = serveReadiness(registry, null);
+        EffectiveConfig one = singleNode(port, 1,
+                new EffectiveConfig.Health(Duration.ofMillis(100), Duration.ofSeconds(40), 2, 2, Duration.ofMillis(50), io.selfbalance.config.ResignOn.READINESS));
+        List<EffectiveConfig.Node> nodes = new ArrayList<>(one.nodes());
+        // n2 answers its probes (UP) all along: only its advertisements stop, so the suspicion is a false one here
+        // and its next UP result must end it
+        nodes.add(new EffectiveConfig.Node("n2", RoleSwitchTest.ip("192.168.77.12"), 2, URI.create("http://127.0.0.1:" + port + "/health/ready"), false));
+        EffectiveConfig cfg = new EffectiveConfig(one.networkInterface(), one.address(), one.routers(), one.services(), nodes, one.health(),
+                one.drainTime(), one.vipLifetime(), one.status(), one.notifyHooks(), one.metrics());
+        InetAddress n2 = RoleSwitchTest.ip("192.168.77.12");
+        InetAddress group = RoleSwitchTest.ip("224.0.0.18");
+        byte[] advert = io.selfbalance.vrrp.VrrpCodec.encode(io.selfbalance.vrrp.VrrpAdvertisement.v3(io.selfbalance.vrrp.IpFamily.IPV4, 51, 200, 10,
+                List.of(RoleSwitchTest.ip("192.168.77.254"))), n2, group, ChecksumMode.WITH_PSEUDO_HEADER);
+        java.util.concurrent.atomic.AtomicBoolean n2Advertises = new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.util.concurrent.ScheduledExecutorService n2Sender = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        VrrpTransport transport = new VrrpTransport() {
+            @Override
+            public void start(java.util.function.Consumer<io.selfbalance.vrrp.ReceivedDatagram> receiver, java.util.function.Consumer<Exception> errors) {
+                n2Sender.scheduleAtFixedRate(() -> {
+                    if (n2Advertises.get()) {
+                        receiver.accept(new io.selfbalance.vrrp.ReceivedDatagram(io.selfbalance.vrrp.IpFamily.IPV4, n2, group, 255, advert));
+                    }
+                }, 0, 100, TimeUnit.MILLISECONDS);
+            }
+
+            @Override
+            public void send(byte[] message, InetAddress destination) {
+                sent.add(message);
+            }
+
+            @Override
+            public InetAddress sourceAddress() {
+                return RoleSwitchTest.ip("192.168.77.11");
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        List<String> calls = plane.calls;
+        ClusterController c = new ClusterController(cfg, loop, (config, owned, l, errors) -> plane, s -> transport,
+                evaluator::evaluateAsync, drain);
+        try {
+            c.start().get(10, TimeUnit.SECONDS);
+            await(() -> c.status().counters().get("localEvaluations") >= 10 && c.status().counters().get("probeResults") >= 10, c);
+            assertEquals("BACKUP", c.status().roleOf("main"), "n2 (priority 200) is master: " + c.status().toJson());
+
+            n2Advertises.set(false);
+            await(() -> "MASTER".equals(c.status().roleOf("main")), c);
+            List<String> ipvs = onLoop(() -> calls.stream().filter(x -> x.startsWith("ipvs ")).toList());
+            assertTrue(ipvs.get(0).contains("192.168.77.12:8080 DIRECT_ROUTE weight 0") && ipvs.get(0).contains("192.168.77.11:8080 DIRECT_ROUTE weight 3"),
+                    "the silent old master gets no new connections from the first table on, before any probe of it fails: " + ipvs);
+            await(() -> onLoopQuietly(() -> calls.stream().filter(x -> x.startsWith("ipvs ")).reduce((a, b) -> b).orElse("")
+                    .contains("192.168.77.12:8080 DIRECT_ROUTE weight 2")), c);
+            assertTrue(c.status().toJson().contains("MASTER_DOWN_TIMEOUT"), c.status().toJson());
+            c.stop().get(15, TimeUnit.SECONDS);
+        } finally {
+            n2Sender.shutdownNow();
+        }
+    }
+
+    @Test
+    void aMasterThatCannotProgramIpvsAtRunTimeTurnsReadinessDownAndResigns() throws Exception {
+        SelfbalanceResponseProvider.install();
+        HealthRegistry registry = new HealthRegistry();
+        DrainState drain = new DrainState();
+        registry.register(HealthRegistry.SELFBALANCE_OWNER, HealthKind.READINESS, drain);
+        int port = serveReadiness(registry, null);
+        EffectiveConfig cfg = singleNode(port, 1,
+                new EffectiveConfig.Health(Duration.ofMillis(100), Duration.ofMillis(500), 2, 2, Duration.ofMillis(50), io.selfbalance.config.ResignOn.READINESS));
+        ClusterController c = new ClusterController(cfg, loop, (config, owned, l, errors) -> plane, s -> lonelyTransport,
+                evaluator::evaluateAsync, drain);
+        registry.register(HealthRegistry.SELFBALANCE_OWNER, HealthKind.READINESS, c.dataPlaneCheck());
+        registry.applicationsDeployed();
+        c.start().get(10, TimeUnit.SECONDS);
+        await(() -> "MASTER".equals(c.status().roleOf("main")), c);
+        assertEquals(org.eclipse.microprofile.health.HealthCheckResponse.Status.UP, evaluator.evaluate(HealthKind.READINESS).status());
+
+        plane.failIpvs = new io.selfbalance.ipvs.netlink.NetlinkException("IPVS_CMD_SET_DEST 192.168.77.11:8080", 12, "out of memory");
+        await(() -> !"MASTER".equals(c.status().roleOf("main")), c);
+        HealthReport down = evaluator.evaluate(HealthKind.READINESS);
+        assertEquals(org.eclipse.microprofile.health.HealthCheckResponse.Status.DOWN, down.status(), down.toJson());
+        assertTrue(down.toJson().contains(DataPlaneCheck.NAME) && down.toJson().contains("IPVS reconciliation"), down.toJson());
+        assertEquals("RESIGN", c.status().transitions().get(c.status().transitions().size() - 1).cause(), c.status().toJson());
+
+        plane.failIpvs = null; // the kernel accepts again: the next tick's reconciliation clears it
+        await(() -> evaluator.evaluate(HealthKind.READINESS).status() == org.eclipse.microprofile.health.HealthCheckResponse.Status.UP, c);
+        c.stop().get(15, TimeUnit.SECONDS);
+    }
+
+    private <T> T onLoopQuietly(java.util.concurrent.Callable<T> task) {
+        try {
+            return onLoop(task);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Serves this test's MP Health readiness at /health/ready (after {@code gate} opens, if given); returns the port. */

@@ -19,6 +19,8 @@ final class RecordingDataPlane implements DataPlane {
     final Set<InetAddress> onLoopback = new HashSet<>();
     IpvsTable table = IpvsTable.empty();
     RuntimeException failNext;
+    /** Every reconciliation throws this while set (the kernel refusing IPVS at run time). */
+    volatile RuntimeException failIpvs;
 
     private void call(String what) {
         calls.add(what);
@@ -86,6 +88,11 @@ final class RecordingDataPlane implements DataPlane {
 
     @Override
     public IpvsReconciler.Report reconcile(IpvsTable desired) {
+        RuntimeException f = failIpvs;
+        if (f != null) {
+            calls.add("ipvs refused");
+            throw f;
+        }
         Set<IpvsService.Key> all = new HashSet<>();
         desired.entries().forEach(e -> all.add(e.service().key()));
         table.entries().forEach(e -> all.add(e.service().key()));
