@@ -424,7 +424,7 @@ public final class Bench {
         record("failover", system, Long.toString(advertMs), fault, Integer.toString(trial), ev.getOrDefault("outageMs", "-1"),
                 ev.getOrDefault("firstSuccessMs", "-1"), ev.getOrDefault("failed", "-1"), Long.toString(sent),
                 String.format(Locale.ROOT, "%.1f", seconds > 0 ? sent / seconds : 0), m, next[0] == null ? "-" : next[0],
-                Long.toString(takeoverMs));
+                Long.toString(takeoverMs), ev.getOrDefault("backMs", "-1"));
         t.restore(fault, m);
         return true;
     }

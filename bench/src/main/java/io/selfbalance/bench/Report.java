@@ -29,7 +29,12 @@ final class Report {
 
     /** One failover trial as recorded. */
     record Trial(String system, long advertMs, String fault, int trial, long outageMs, long firstSuccessMs, long failed,
-                 long sent, double rate, String oldMaster, String newMaster, long takeoverMs) {}
+                 long sent, double rate, String oldMaster, String newMaster, long takeoverMs, long backMs) {
+        /** The issue's outage ({@link Report#firstOk}); rows without backMs fall back to the first success. */
+        long outage() {
+            return backMs >= 0 ? backMs : firstSuccessMs;
+        }
+    }
 
     private Report() {}
 
@@ -52,7 +57,8 @@ final class Report {
         for (String[] r : rows) {
             if (r[0].equals("failover") && r.length >= 13) {
                 t.add(new Trial(r[1], Long.parseLong(r[2]), r[3], Integer.parseInt(r[4]), Long.parseLong(r[5]), Long.parseLong(r[6]),
-                        Long.parseLong(r[7]), Long.parseLong(r[8]), Double.parseDouble(r[9]), r[10], r[11], Long.parseLong(r[12])));
+                        Long.parseLong(r[7]), Long.parseLong(r[8]), Double.parseDouble(r[9]), r[10], r[11], Long.parseLong(r[12]),
+                        r.length > 13 ? Long.parseLong(r[13]) : -1)); // results of runs before 2026-11-26 have no backMs
             }
         }
         return t;
@@ -154,12 +160,19 @@ final class Report {
         return v;
     }
 
-    /** The issue's outage: from the fault to the first success sent at or after it (trials without one left out). */
+    /**
+     * The issue's outage: from the fault to the first success after it, where "after" means after the fault took
+     * effect (the first failed request sent after the fault; 0 when nothing failed). Requests sent after the fault
+     * command but before it bites still succeed, so the first success sent after the fault alone would say nothing.
+     * Trials without a figure are left out; rows written before the figure existed fall back to the first success.
+     */
     static List<Long> firstOk(List<Trial> trials, String system, long advert, String fault) {
         List<Long> v = new ArrayList<>();
         for (Trial t : trials) {
-            if (t.system().equals(system) && t.advertMs() == advert && t.fault().equals(fault) && t.firstSuccessMs() >= 0) {
-                v.add(t.firstSuccessMs());
+            if (t.system().equals(system) && t.advertMs() == advert && t.fault().equals(fault)) {
+                if (t.outage() >= 0) {
+                    v.add(t.outage());
+                }
             }
         }
         return v;
@@ -185,7 +198,9 @@ final class Report {
         md.append("## 1. Failover as the client sees it (issue 8.1)\n\n")
                 .append("A load client (the lab's `LoadClient`, its own JVM in namespace `c`) opens a new TCP connection to ")
                 .append("VIP:8080 and sends `GET /api/whoami` at a fixed interval (see settings). **Outage** (the issue's definition) = ")
-                .append("from the fault to the reply of the first success sent at or after it. **Until clean** = from the fault to the ")
+                .append("from the fault to the reply of the first success sent after the fault took effect (after the first failed ")
+                .append("request sent after the fault; 0 when nothing failed): the fault command itself takes tens of ms inside ")
+                .append("user-mode-linux, and requests sent before it bites still succeed. **Until clean** = from the fault to the ")
                 .append("reply of the first success sent after the last failure of the window (0 when nothing failed; `n/a` when the ")
                 .append("window closed before failures stopped): it includes requests that the new master still sends to a dead node until ")
                 .append("its health checks take that node's weight away. **Failed** = failed requests in the window. Faults on the master: ")
@@ -368,7 +383,8 @@ final class Report {
                 md.append("| unplanned failover (").append(f).append(", ").append(a).append(" ms) ratio SB/KA <= 1.0 | SB ")
                         .append(ms(s)).append(" ms vs KA ").append(ms(k)).append(" ms (medians of ")
                         .append(firstOk(trials, "selfbalance", a, f).size()).append(" / ").append(firstOk(trials, "keepalived", a, f).size())
-                        .append(" trials) | ").append(verdict).append(" |\n");
+                        .append(" trials); until clean SB ").append(clean(trials, "selfbalance", a, f)).append(" vs KA ")
+                        .append(clean(trials, "keepalived", a, f)).append(" ms | ").append(verdict).append(" |\n");
             }
             for (String f : List.of("stop", "health")) {
                 List<Trial> sb = select(trials, "selfbalance", a, f);
@@ -430,11 +446,14 @@ final class Report {
 
     private static void raw(StringBuilder md, List<Trial> trials) {
         md.append("## Raw failover trials\n\n")
-                .append("| system | advert | fault | trial | outage ms | first ok ms | failed | sent | conn/s | old master | new master | VIP takeover ms |\n")
-                .append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+                .append("Columns: outage = the issue's figure (fault to first success after the fault took effect); until clean = ")
+                .append("fault to first success after the last failure; first ok = fault to first success sent after the fault command ")
+                .append("(it may not have bitten yet); -1 = none in the window.\n\n")
+                .append("| system | advert | fault | trial | outage ms | until clean ms | first ok ms | failed | sent | conn/s | old master | new master | VIP takeover ms |\n")
+                .append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (Trial t : trials) {
-            md.append(String.format(Locale.ROOT, "| %s | %d | %s | %d | %d | %d | %d | %d | %.0f | %s | %s | %d |%n", t.system(), t.advertMs(),
-                    t.fault(), t.trial(), t.outageMs(), t.firstSuccessMs(), t.failed(), t.sent(), t.rate(), t.oldMaster(),
+            md.append(String.format(Locale.ROOT, "| %s | %d | %s | %d | %d | %d | %d | %d | %d | %.0f | %s | %s | %d |%n", t.system(), t.advertMs(),
+                    t.fault(), t.trial(), t.outage(), t.outageMs(), t.firstSuccessMs(), t.failed(), t.sent(), t.rate(), t.oldMaster(),
                     t.newMaster(), t.takeoverMs()));
         }
         md.append('\n');
@@ -465,13 +484,13 @@ final class Report {
         long max = 1;
         for (Trial t : trials) {
             if (t.advertMs() == advert) {
-                max = Math.max(max, t.firstSuccessMs());
+                max = Math.max(max, t.outage());
             }
         }
         double yMax = niceCeil(max * 1.1);
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
         g.setColor(Color.BLACK);
-        g.drawString("Outage per trial (fault to first success), " + advert + " ms adverts (user-mode-linux lab)", left, 30);
+        g.drawString("Outage per trial (fault to first success after it took effect), " + advert + " ms adverts (user-mode-linux lab)", left, 30);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
         int plotW = w - left - right;
         int plotH = h - top - bottom;
@@ -502,11 +521,11 @@ final class Report {
                 double jitter = ts.size() <= 1 ? 0 : (i / (double) (ts.size() - 1) - 0.5) * colW * 0.5;
                 int x = (int) (cx + jitter);
                 g.setColor(color);
-                if (t.firstSuccessMs() < 0) {
+                if (t.outage() < 0) {
                     g.drawString("x", x - 3, top + 10);
                     continue;
                 }
-                int y = top + plotH - (int) (plotH * Math.min(t.firstSuccessMs(), yMax) / yMax);
+                int y = top + plotH - (int) (plotH * Math.min(t.outage(), yMax) / yMax);
                 g.fillOval(x - 4, y - 4, 8, 8);
             }
             double med = median(firstOk(trials, s, advert, f));

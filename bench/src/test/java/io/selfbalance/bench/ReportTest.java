@@ -39,6 +39,10 @@ class ReportTest {
             sb.append("failover\tkeepalived\t1000\tcut\t").append(i + 1).append('\t').append(ka[i]).append("\t2600\t120\t140\t50.0\tn1\tn2\t2500\n");
             sb.append("failover\tselfbalance\t1000\tcut\t").append(i + 1).append('\t').append(sbo[i]).append("\t1200\t60\t140\t50.0\tn1\tn2\t1100\n");
         }
+        // rows with the backMs column (since 2026-11-26): the first success sent before the cut bit (40 ms) is not
+        // the outage; the first success after the first failure (backMs) is
+        sb.append("failover\tkeepalived\t100\tcut\t1\t3000\t40\t30\t140\t50.0\tn1\tn2\t400\t420\n");
+        sb.append("failover\tselfbalance\t100\tcut\t1\t380\t35\t5\t140\t50.0\tn1\tn2\t330\t370\n");
         sb.append("failover\tselfbalance\t1000\tstop\t1\t0\t5\t0\t140\t50.0\tn1\tn2\t600\n");
         sb.append("failover\tselfbalance\t1000\tkill\t1\t-1\t-1\t300\t300\t50.0\tn1\t-\t-1\n");
         sb.append("health\tselfbalance\t1000\t1\tn3\t2010\t2050\t1000\t2\n");
@@ -47,7 +51,10 @@ class ReportTest {
         String md = Files.readString(tmp.resolve("out/report.md"));
         // outage = fault to first success (2600 / 1200 in every trial); until clean = the outageMs records
         assertTrue(md.contains("| 1000 ms | cut | 2600 / 2600 | 2680 | 120 | 3 | 1200 / 1200 | 1300 | 60 | 3 | 0.46 |"), md);
-        assertTrue(md.contains("| unplanned failover (cut, 1000 ms) ratio SB/KA <= 1.0 | SB 1200 ms vs KA 2600 ms (medians of 3 / 3 trials) | met |"), md);
+        assertTrue(md.contains("| unplanned failover (cut, 1000 ms) ratio SB/KA <= 1.0 | SB 1200 ms vs KA 2600 ms (medians of 3 / 3 trials);"
+                + " until clean SB 1300 vs KA 2680 ms | met |"), md);
+        assertTrue(md.contains("| 100 ms | cut | 420 / 420 | 3000 | 30 | 1 | 370 / 370 | 380 | 5 | 1 | 0.88 |"), md);
+        assertTrue(md.contains("| selfbalance | 100 | cut | 1 | 370 | 380 | 35 | 5 | 140 | 50 | n1 | n2 | 330 |"), md);
         assertTrue(md.contains("SB max 0 failed in 1 trials"), md);
         assertTrue(md.contains("| 1000 ms | kill | not measured | - | n/a | 0 | n/a / n/a | n/a (1 of 1 n/a) | 300 | 1 | n/a |"), md);
         assertTrue(md.contains("| health DOWN to weight 0 within interval x fall + 50 ms | SB [2010] ms, bound 2050 ms | met |"), md);

@@ -37,7 +37,7 @@ import java.util.regex.Pattern;
  * TICK t=&lt;epochMs&gt; ok=&lt;n&gt; fail=&lt;n&gt; node.n1=&lt;n&gt; ...     completions in the last tick
  * FAIL send=&lt;epochUs&gt; end=&lt;epochUs&gt; reason=&lt;word&gt;           every failed request
  * REQ send=&lt;epochUs&gt; end=&lt;epochUs&gt; node=&lt;name&gt;              every success (with --log-requests)
- * EVENT name=&lt;name&gt; fault=&lt;epochUs&gt; end=&lt;epochUs&gt; sent=.. ok=.. failed=.. firstSuccessMs=.. outageMs=.. node.n1=..
+ * EVENT name=&lt;name&gt; fault=&lt;epochUs&gt; end=&lt;epochUs&gt; sent=.. ok=.. failed=.. firstSuccessMs=.. outageMs=.. backMs=.. node.n1=..
  * DONE sent=.. ok=.. failed=.. node.n1=.. ...
  * </pre>
  * Events are windows that the caller marks on standard input: {@code MARK <name> [epochUs]} opens a
@@ -47,7 +47,10 @@ import java.util.regex.Pattern;
  * it; its per-node counts are the successful requests sent inside it. {@code firstSuccessMs} is the
  * first success sent at or after the fault, measured from the fault to its reply; {@code outageMs}
  * is 0 when nothing failed and otherwise runs from the fault to the reply of the first success sent
- * after the last failure (-1: it never recovered inside the window).
+ * after the last failure (-1: it never recovered inside the window); {@code backMs} is 0 when nothing failed and
+ * otherwise runs from the fault to the reply of the first success sent after the first failure sent inside the
+ * window (when the fault took effect), or after the fault when only requests in flight at it failed (-1: none):
+ * when service came back at all, even if some requests (those still sent to a dead node) kept failing.
  */
 public final class LoadClient {
 
@@ -60,12 +63,13 @@ public final class LoadClient {
 
     /** The figures of one marked window, as computed by {@link #window}. */
     public record Window(String name, long faultUs, long endUs, int sent, int ok, int failed,
-                         long firstSuccessMs, long outageMs, Map<String, Integer> byNode) {
+                         long firstSuccessMs, long outageMs, long backMs, Map<String, Integer> byNode) {
         String line() {
             StringBuilder sb = new StringBuilder("EVENT name=").append(name)
                     .append(" fault=").append(faultUs).append(" end=").append(endUs)
                     .append(" sent=").append(sent).append(" ok=").append(ok).append(" failed=").append(failed)
-                    .append(" firstSuccessMs=").append(firstSuccessMs).append(" outageMs=").append(outageMs);
+                    .append(" firstSuccessMs=").append(firstSuccessMs).append(" outageMs=").append(outageMs)
+                    .append(" backMs=").append(backMs);
             byNode.forEach((n, c) -> sb.append(" node.").append(n).append('=').append(c));
             return sb.toString();
         }
@@ -335,6 +339,7 @@ public final class LoadClient {
         int ok = 0;
         int failed = 0;
         long lastFailureSend = Long.MIN_VALUE;
+        long firstFailureSendInside = Long.MAX_VALUE;
         Map<String, Integer> byNode = new TreeMap<>();
         List<Attempt> successes = new ArrayList<>();
         for (Attempt a : attempts) {
@@ -352,16 +357,26 @@ public final class LoadClient {
             } else if (sentInside || inFlightAtFault) {
                 failed++;
                 lastFailureSend = Math.max(lastFailureSend, a.sendUs());
+                if (sentInside) {
+                    firstFailureSendInside = Math.min(firstFailureSendInside, a.sendUs());
+                }
             }
         }
         long firstSuccessMs = -1;
         long recovered = -1;
         long firstSuccessEnd = Long.MAX_VALUE;
         long recoveredEnd = Long.MAX_VALUE;
+        long backEnd = Long.MAX_VALUE;
+        // the fault took effect by the first failed request sent inside the window (the fault command itself takes
+        // time, and requests sent before it bites still succeed); failures only in flight at the fault: the fault
+        long bitten = firstFailureSendInside != Long.MAX_VALUE ? firstFailureSendInside : faultUs;
         for (Attempt s : successes) {
             firstSuccessEnd = Math.min(firstSuccessEnd, s.endUs());
             if (s.sendUs() > lastFailureSend) {
                 recoveredEnd = Math.min(recoveredEnd, s.endUs());
+            }
+            if (s.sendUs() > bitten) {
+                backEnd = Math.min(backEnd, s.endUs());
             }
         }
         if (firstSuccessEnd != Long.MAX_VALUE) {
@@ -372,7 +387,13 @@ public final class LoadClient {
         } else if (recoveredEnd != Long.MAX_VALUE) {
             recovered = Math.max(0, (recoveredEnd - faultUs) / 1000);
         }
-        return new Window(name, faultUs, endUs, sentIn, ok, failed, firstSuccessMs, recovered, byNode);
+        long back = -1;
+        if (failed == 0) {
+            back = 0;
+        } else if (backEnd != Long.MAX_VALUE) {
+            back = Math.max(0, (backEnd - faultUs) / 1000);
+        }
+        return new Window(name, faultUs, endUs, sentIn, ok, failed, firstSuccessMs, recovered, back, byNode);
     }
 
     private void record(Attempt a) {

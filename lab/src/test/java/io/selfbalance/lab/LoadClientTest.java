@@ -180,6 +180,24 @@ class LoadClientTest {
 
         List<LoadClient.Attempt> never = List.of(new LoadClient.Attempt(1_100_000, 1_200_000, null, "refused"));
         assertEquals(-1, LoadClient.window("n", 1_000_000, 2_000_000, never).outageMs());
+        assertEquals(-1, LoadClient.window("n", 1_000_000, 2_000_000, never).backMs());
+        assertEquals(0, clean.backMs());
+        assertEquals(604, w.backMs(), "after the first failure sent inside (1.020 s), the first success is the recovery");
+
+        // a cut: the fault command bites 50 ms late, service comes back at the takeover while the dead node's share
+        // still fails until its weight goes
+        List<LoadClient.Attempt> cut = List.of(
+                new LoadClient.Attempt(1_005_000, 1_008_000, "n1", null),       // sent before the fault bit
+                new LoadClient.Attempt(1_050_000, 4_050_000, null, "timeout"),  // the fault bit
+                new LoadClient.Attempt(1_100_000, 4_100_000, null, "timeout"),
+                new LoadClient.Attempt(1_400_000, 1_402_000, "n2", null),       // the new master serves
+                new LoadClient.Attempt(1_450_000, 4_450_000, null, "timeout"),  // scheduled to the dead node
+                new LoadClient.Attempt(1_600_000, 1_601_000, "n3", null));
+        LoadClient.Window c = LoadClient.window("cut", 1_000_000, 2_000_000, cut);
+        assertEquals(8, c.firstSuccessMs(), "the naive figure: a success before the fault took effect");
+        assertEquals(402, c.backMs());
+        assertEquals(601, c.outageMs());
+        assertTrue(c.line().contains(" backMs=402"), c.line());
     }
 
     @Test

@@ -402,6 +402,11 @@ public final class VrrpRouter {
     private void becomeMaster(TransitionCause cause, InetAddress peer) {
         cancel(masterDownTimer);
         masterDownTimer = null;
+        // RFC 5798 6.4.2: send an advertisement, then transition. The order matters: the listener's work on the
+        // transition (moving the VIPs, programming IPVS) can take hundreds of ms on a loaded host, and the other
+        // backups must hear the new master before their own (longer) Skew_Time after a priority 0 runs out, or they
+        // become master too. The lab saw exactly that: n2 and n3 both master for 1.2 s after a resignation.
+        sendAdvertisement(priority);
         transition(VrrpState.MASTER, cause, peer);
         // the composition announces the VIPs on becoming master: a lower master heard within the first interval
         // (the old master stepping down after a preemption) needs no second announcement
@@ -410,7 +415,6 @@ public final class VrrpRouter {
         masterAddress = primary;
         masterPriority = priority;
         masterAdverIntervalCentis = settings.advertIntervalCentis();
-        sendAdvertisement(priority);
         scheduleAdverTimer();
         publish();
     }

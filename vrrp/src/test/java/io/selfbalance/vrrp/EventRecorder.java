@@ -9,6 +9,8 @@ final class EventRecorder implements VrrpListener {
     final List<String> events = new ArrayList<>();
     final List<StateChange> changes = new ArrayList<>();
     final List<Long> advertTimes = new ArrayList<>();
+    /** State changes ("state MASTER") and advertisements sent ("advert"), in the order the listener heard them. */
+    final List<String> order = new ArrayList<>();
 
     static String t(long nanos) {
         return java.math.BigDecimal.valueOf(nanos, 9).stripTrailingZeros().toPlainString();
@@ -17,12 +19,14 @@ final class EventRecorder implements VrrpListener {
     @Override
     public void stateChanged(StateChange c) {
         changes.add(c);
+        order.add("state " + c.to());
         events.add("t=" + t(c.atNanos()) + " " + c.from() + "->" + c.to() + " " + c.cause());
     }
 
     @Override
     public void advertisementSent(VrrpAdvertisement a, long at) {
         advertTimes.add(at);
+        order.add("advert");
     }
 
     @Override

@@ -395,6 +395,9 @@ class VrrpRouterTest {
         assertEquals(TransitionCause.MASTER_DOWN_TIMEOUT, n2.router.status().lastCause());
         // n1 (150) became master at 3 + 106/256 = 3.4140625 and last advertised at 9.4140625; n2 waits MDI(100)
         assertEquals(ns("9.4140625") + ns("3.609375"), n2.events.changes.get(1).atNanos());
+        // RFC 5798 6.4.2: the advertisement goes out before the listener hears of the transition (its role switch
+        // may take long; the other backups must hear the new master first)
+        assertEquals(List.of("state BACKUP", "advert", "state MASTER"), n2.events.order.subList(0, 3));
         // the master that fell silent is named, so the composition can stop scheduling to it at once
         assertEquals("192.168.77.1", n2.events.changes.get(1).peer().getHostAddress());
         // n1 itself took over at start-up with no master heard: no peer to name

@@ -369,8 +369,9 @@ public final class ClusterController {
 
         @Override
         public void advertisementSent(io.selfbalance.vrrp.VrrpAdvertisement a, long atNanos) {
+            long before = target.vipRefreshes();
             target.advertisementSent(a, atNanos);
-            count("vipRefreshes", 1);
+            count("vipRefreshes", target.vipRefreshes() - before); // not the advertisement sent before becoming master
         }
 
         @Override

@@ -79,12 +79,10 @@ class ClusterControllerTest {
 
     @Test
     void singleNodeBecomesMasterProgramsItselfDrainsAndLeavesNothing() throws Exception {
-        SelfbalanceResponseProvider.install();
-        HealthRegistry registry = new HealthRegistry();
-        DrainState drain = new DrainState();
-        registry.register(HealthRegistry.SELFBALANCE_OWNER, HealthKind.READINESS, drain);
-        registry.applicationsDeployed();
-        int port = serveReadiness(registry, null);
+        ReadyNode node = readyNode();
+        HealthRegistry registry = node.registry();
+        DrainState drain = node.drain();
+        int port = node.port();
         EffectiveConfig cfg = singleNode(port, 2,
                 new EffectiveConfig.Health(Duration.ofMillis(100), Duration.ofMillis(500), 2, 2, Duration.ofMillis(50), io.selfbalance.config.ResignOn.READINESS));
 
@@ -185,12 +183,10 @@ class ClusterControllerTest {
 
     @Test
     void aPauseOfTheMastersOwnLoopLongerThanTheStalePeriodKeepsEveryWeight() throws Exception {
-        SelfbalanceResponseProvider.install();
-        HealthRegistry registry = new HealthRegistry();
-        DrainState drain = new DrainState();
-        registry.register(HealthRegistry.SELFBALANCE_OWNER, HealthKind.READINESS, drain);
-        registry.applicationsDeployed();
-        int port = serveReadiness(registry, null);
+        ReadyNode node = readyNode();
+        HealthRegistry registry = node.registry();
+        DrainState drain = node.drain();
+        int port = node.port();
         EffectiveConfig cfg = singleNode(port, 1,
                 // stale after 200 ms * (fall 2 + 1) + 200 ms = 800 ms without a probe result
                 new EffectiveConfig.Health(Duration.ofMillis(200), Duration.ofMillis(200), 2, 2, Duration.ofMillis(50), io.selfbalance.config.ResignOn.READINESS));
@@ -224,12 +220,10 @@ class ClusterControllerTest {
      */
     @Test
     void aNodeJoinsTheElectionOnlyOnceEveryPeersWeightIsSettled() throws Exception {
-        SelfbalanceResponseProvider.install();
-        HealthRegistry registry = new HealthRegistry();
-        DrainState drain = new DrainState();
-        registry.register(HealthRegistry.SELFBALANCE_OWNER, HealthKind.READINESS, drain);
-        registry.applicationsDeployed();
-        int port = serveReadiness(registry, null);
+        ReadyNode node = readyNode();
+        HealthRegistry registry = node.registry();
+        DrainState drain = node.drain();
+        int port = node.port();
         java.util.concurrent.CountDownLatch peerAnswers = new java.util.concurrent.CountDownLatch(1);
         http.createContext("/peer/ready", ex -> {
             try {
@@ -244,10 +238,7 @@ class ClusterControllerTest {
         });
         EffectiveConfig one = singleNode(port, 1,
                 new EffectiveConfig.Health(Duration.ofMillis(100), Duration.ofSeconds(40), 2, 2, Duration.ofMillis(50), io.selfbalance.config.ResignOn.READINESS));
-        List<EffectiveConfig.Node> nodes = new ArrayList<>(one.nodes());
-        nodes.add(new EffectiveConfig.Node("n2", RoleSwitchTest.ip("192.168.77.12"), 2, URI.create("http://127.0.0.1:" + port + "/peer/ready"), false));
-        EffectiveConfig cfg = new EffectiveConfig(one.networkInterface(), one.address(), one.routers(), one.services(), nodes, one.health(),
-                one.drainTime(), one.vipLifetime(), one.status(), one.notifyHooks(), one.metrics());
+        EffectiveConfig cfg = withPeer(one, "http://127.0.0.1:" + port + "/peer/ready");
         List<String> calls = plane.calls;
         ClusterController c = new ClusterController(cfg, loop, (config, owned, l, errors) -> plane, s -> lonelyTransport,
                 evaluator::evaluateAsync, drain);
@@ -267,20 +258,15 @@ class ClusterControllerTest {
 
     @Test
     void aMasterThatFellSilentGetsWeightZeroInTheNewMastersFirstTableUntilItAnswersAProbe() throws Exception {
-        SelfbalanceResponseProvider.install();
-        HealthRegistry registry = new HealthRegistry();
-        DrainState drain = new DrainState();
-        registry.register(HealthRegistry.SELFBALANCE_OWNER, HealthKind.READINESS, drain);
-        registry.applicationsDeployed();
-        int port = serveReadiness(registry, null);
+        ReadyNode node = readyNode();
+        HealthRegistry registry = node.registry();
+        DrainState drain = node.drain();
+        int port = node.port();
         EffectiveConfig one = singleNode(port, 1,
                 new EffectiveConfig.Health(Duration.ofMillis(100), Duration.ofSeconds(40), 2, 2, Duration.ofMillis(50), io.selfbalance.config.ResignOn.READINESS));
-        List<EffectiveConfig.Node> nodes = new ArrayList<>(one.nodes());
         // n2 answers its probes (UP) all along: only its advertisements stop, so the suspicion is a false one here
         // and its next UP result must end it
-        nodes.add(new EffectiveConfig.Node("n2", RoleSwitchTest.ip("192.168.77.12"), 2, URI.create("http://127.0.0.1:" + port + "/health/ready"), false));
-        EffectiveConfig cfg = new EffectiveConfig(one.networkInterface(), one.address(), one.routers(), one.services(), nodes, one.health(),
-                one.drainTime(), one.vipLifetime(), one.status(), one.notifyHooks(), one.metrics());
+        EffectiveConfig cfg = withPeer(one, "http://127.0.0.1:" + port + "/health/ready");
         InetAddress n2 = RoleSwitchTest.ip("192.168.77.12");
         InetAddress group = RoleSwitchTest.ip("224.0.0.18");
         byte[] advert = io.selfbalance.vrrp.VrrpCodec.encode(io.selfbalance.vrrp.VrrpAdvertisement.v3(io.selfbalance.vrrp.IpFamily.IPV4, 51, 200, 10,
@@ -335,17 +321,15 @@ class ClusterControllerTest {
 
     @Test
     void aMasterThatCannotProgramIpvsAtRunTimeTurnsReadinessDownAndResigns() throws Exception {
-        SelfbalanceResponseProvider.install();
-        HealthRegistry registry = new HealthRegistry();
-        DrainState drain = new DrainState();
-        registry.register(HealthRegistry.SELFBALANCE_OWNER, HealthKind.READINESS, drain);
-        int port = serveReadiness(registry, null);
+        ReadyNode node = readyNode();
+        HealthRegistry registry = node.registry();
+        DrainState drain = node.drain();
+        int port = node.port();
         EffectiveConfig cfg = singleNode(port, 1,
                 new EffectiveConfig.Health(Duration.ofMillis(100), Duration.ofMillis(500), 2, 2, Duration.ofMillis(50), io.selfbalance.config.ResignOn.READINESS));
         ClusterController c = new ClusterController(cfg, loop, (config, owned, l, errors) -> plane, s -> lonelyTransport,
                 evaluator::evaluateAsync, drain);
         registry.register(HealthRegistry.SELFBALANCE_OWNER, HealthKind.READINESS, c.dataPlaneCheck());
-        registry.applicationsDeployed();
         c.start().get(10, TimeUnit.SECONDS);
         await(() -> "MASTER".equals(c.status().roleOf("main")), c);
         assertEquals(org.eclipse.microprofile.health.HealthCheckResponse.Status.UP, evaluator.evaluate(HealthKind.READINESS).status());
@@ -368,6 +352,27 @@ class ClusterControllerTest {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** A node's local health: the registry with the drain check (webapps deployed) and the port serving it. */
+    private record ReadyNode(HealthRegistry registry, DrainState drain, int port) {
+    }
+
+    private ReadyNode readyNode() throws java.io.IOException {
+        SelfbalanceResponseProvider.install();
+        HealthRegistry registry = new HealthRegistry();
+        DrainState drain = new DrainState();
+        registry.register(HealthRegistry.SELFBALANCE_OWNER, HealthKind.READINESS, drain);
+        registry.applicationsDeployed();
+        return new ReadyNode(registry, drain, serveReadiness(registry, null));
+    }
+
+    /** {@code one} plus a peer n2 (192.168.77.12, weight 2) probed at {@code healthUrl}. */
+    private static EffectiveConfig withPeer(EffectiveConfig one, String healthUrl) {
+        List<EffectiveConfig.Node> nodes = new ArrayList<>(one.nodes());
+        nodes.add(new EffectiveConfig.Node("n2", RoleSwitchTest.ip("192.168.77.12"), 2, URI.create(healthUrl), false));
+        return new EffectiveConfig(one.networkInterface(), one.address(), one.routers(), one.services(), nodes, one.health(),
+                one.drainTime(), one.vipLifetime(), one.status(), one.notifyHooks(), one.metrics());
     }
 
     /** Serves this test's MP Health readiness at /health/ready (after {@code gate} opens, if given); returns the port. */
