@@ -505,10 +505,12 @@ public final class Bench {
         sleep(5000);
         Map<String, long[]> pids = new LinkedHashMap<>();
         Map<String, Long> cpu0 = new LinkedHashMap<>();
+        Map<String, Long> module0 = new LinkedHashMap<>();
         for (String n : lab.settings().names()) {
             long[] p = t.pids(n);
             pids.put(n, p);
             cpu0.put(n, ProcStat.cpuTicks(p));
+            module0.put(n, ProcStat.moduleTasks(p[0])[1]);
         }
         long w0 = System.nanoTime();
         sleep(seconds * 1000);
@@ -516,8 +518,13 @@ public final class Bench {
         for (String n : lab.settings().names()) {
             long[] p = pids.get(n);
             double pct = 100.0 * (ProcStat.cpuTicks(p) - cpu0.get(n)) / ProcStat.ticksPerSecond() / wall;
+            // the module's own threads inside the Jetty JVM (keepalived: none, its processes are all of it)
+            long[] module = ProcStat.moduleTasks(p[0]);
+            double modulePct = 100.0 * (module[1] - module0.get(n)) / ProcStat.ticksPerSecond() / wall;
             record("footprint", system, Long.toString(advertMs), n, Long.toString(ProcStat.rssKiB(p)), Long.toString(ProcStat.threads(p)),
-                    String.format(Locale.ROOT, "%.3f", pct), String.format(Locale.ROOT, "%.0f", wall), t.heapKiB(n));
+                    String.format(Locale.ROOT, "%.3f", pct), String.format(Locale.ROOT, "%.0f", wall), t.heapKiB(n),
+                    system.equals("selfbalance") ? Long.toString(module[0]) : "-",
+                    system.equals("selfbalance") ? String.format(Locale.ROOT, "%.3f", modulePct) : "-");
         }
     }
 

@@ -29,6 +29,43 @@ final class ProcStat {
         return sum;
     }
 
+    /**
+     * The threads the module starts (their names, as the kernel keeps them: the first 15 characters of the Java
+     * thread name): {@code selfbalance-*} (control loop, probes, health checks, notify hooks) and {@code vrrp-rx-*}
+     * (raw socket readers). Anything else in the JVM is Jetty's or the JVM's.
+     */
+    static boolean moduleThread(String comm) {
+        return comm.startsWith("selfbalance-") || comm.startsWith("vrrp-rx-");
+    }
+
+    /** The module's threads of {@code pid} and their utime + stime in clock ticks: {threads, ticks}. */
+    static long[] moduleTasks(long pid) {
+        long threads = 0;
+        long ticks = 0;
+        if (pid <= 0) {
+            return new long[] {0, 0};
+        }
+        try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    String comm = Files.readString(task.resolve("comm")).strip();
+                    if (!moduleThread(comm)) {
+                        continue;
+                    }
+                    String stat = Files.readString(task.resolve("stat"));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    threads++;
+                    ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                } catch (IOException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (IOException e) {
+            return new long[] {0, 0};
+        }
+        return new long[] {threads, ticks};
+    }
+
     static long rssKiB(long[] pids) {
         return statusSum(pids, "VmRSS:");
     }

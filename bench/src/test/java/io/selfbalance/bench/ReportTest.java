@@ -46,6 +46,8 @@ class ReportTest {
         sb.append("failover\tselfbalance\t1000\tstop\t1\t0\t5\t0\t140\t50.0\tn1\tn2\t600\n");
         sb.append("failover\tselfbalance\t1000\tkill\t1\t-1\t-1\t300\t300\t50.0\tn1\t-\t-1\n");
         sb.append("health\tselfbalance\t1000\t1\tn3\t2010\t2050\t1000\t2\n");
+        sb.append("footprint\tselfbalance\t100\tn1\t250000\t41\t1.500\t60\t30000\t4\t0.150\n");
+        sb.append("footprint\tkeepalived\t100\tn1\t18764\t3\t1.950\t60\t-\t-\t-\n");
         Files.writeString(results, sb.toString());
         Report.write(results, tmp.resolve("out"), null, new PrintStream(java.io.OutputStream.nullOutputStream()));
         String md = Files.readString(tmp.resolve("out/report.md"));
@@ -58,6 +60,8 @@ class ReportTest {
         assertTrue(md.contains("SB max 0 failed in 1 trials"), md);
         assertTrue(md.contains("| 1000 ms | kill | not measured | - | n/a | 0 | n/a / n/a | n/a (1 of 1 n/a) | 300 | 1 | n/a |"), md);
         assertTrue(md.contains("| health DOWN to weight 0 within interval x fall + 50 ms | SB [2010] ms, bound 2050 ms | met |"), md);
+        assertTrue(md.contains("the module's threads: 4, their CPU 0.150 % (n1, 100 ms adverts) | threads not met, CPU met, heap not isolated |"), md);
+        assertTrue(md.contains("| keepalived | 100 ms | n1 | 18764 | 3 | 1.950 | 60 | - | - | - |"), md);
         assertTrue(Files.size(tmp.resolve("out/failover-1000ms.png")) > 1000);
     }
 }
