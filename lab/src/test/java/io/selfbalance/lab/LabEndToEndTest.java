@@ -166,23 +166,22 @@ class LabEndToEndTest {
     }
 
     private static ClientProcess.Fields measure(String name) {
-        for (String line : result.linesStartingWith("LAB-MEASURE ")) {
-            ClientProcess.Fields f = ClientProcess.parse("LAB-MEASURE " + line);
-            if (name.equals(f.values().get("name"))) {
-                return f;
-            }
-        }
-        return fail("no LAB-MEASURE name=" + name + tail());
+        return named("LAB-MEASURE ", name);
     }
 
     private static ClientProcess.Fields event(String name) {
-        for (String line : result.linesStartingWith("LAB-EVENT ")) {
-            ClientProcess.Fields f = ClientProcess.parse("LAB-EVENT " + line);
+        return named("LAB-EVENT ", name);
+    }
+
+    /** The first {@code kind} line (e.g. "LAB-EVENT ") whose name is {@code name}. */
+    private static ClientProcess.Fields named(String kind, String name) {
+        for (String line : result.linesStartingWith(kind)) {
+            ClientProcess.Fields f = ClientProcess.parse(kind + line);
             if (name.equals(f.values().get("name"))) {
                 return f;
             }
         }
-        return fail("no LAB-EVENT name=" + name + tail());
+        return fail("no " + kind + "name=" + name + tail());
     }
 
     private static String tail() {

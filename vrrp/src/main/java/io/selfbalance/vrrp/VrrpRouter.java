@@ -45,6 +45,8 @@ public final class VrrpRouter {
     private final List<CompletableFuture<Void>> stopWaiters = new ArrayList<>();
     private TransitionCause pendingCause = TransitionCause.MASTER_DOWN_TIMEOUT;
     private InetAddress pendingPeer;
+    /** While handing over: the router whose first advertisement was heard (the release waits for its second). */
+    private InetAddress handoverFirstHeard;
     private long preemptAllowedAt;
     private InetAddress masterAddress;
     private int masterPriority = -1;
@@ -342,7 +344,15 @@ public final class VrrpRouter {
     private void masterReceived(VrrpAdvertisement adv, InetAddress src) {
         if (handingOver) {
             if (adv.priority() > 0) {
-                releaseHandover(HandoverOutcome.NEW_MASTER_HEARD, src, adv);
+                // Release on the new master's second advertisement, not its first: it sends the first before its
+                // role switch (RFC 5798 order, so that the other backups stand down in time) and the second one
+                // interval later, after its VIPs are on its interface and announced. Releasing on the first left a
+                // window in which clients still sent to this node's MAC while it no longer held the VIP.
+                if (src.equals(handoverFirstHeard)) {
+                    releaseHandover(HandoverOutcome.NEW_MASTER_HEARD, src, adv);
+                } else {
+                    handoverFirstHeard = src;
+                }
             }
             return;
         }
@@ -431,6 +441,7 @@ public final class VrrpRouter {
 
     private void startHandover() {
         handingOver = true;
+        handoverFirstHeard = null;
         notifyListener(() -> listener.handoverStarted(settings.vrid(), loop.nanoTime()));
         sendAdvertisement(0);
         scheduleAdverTimer();
@@ -446,6 +457,7 @@ public final class VrrpRouter {
 
     private void releaseHandover(HandoverOutcome outcome, InetAddress newMaster, VrrpAdvertisement adv) {
         handingOver = false;
+        handoverFirstHeard = null;
         cancel(handoverTimer);
         handoverTimer = null;
         cancel(adverTimer);

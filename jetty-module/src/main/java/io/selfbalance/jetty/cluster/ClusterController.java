@@ -119,6 +119,8 @@ public final class ClusterController {
     /** When the probes of the peers started; until every peer's weight is settled (or this bound passed) no election. */
     private long peersProbedSinceNanos;
     private boolean waitingForPeersLogged;
+    /** Whether this node takes part in the election: every peer's weight settled once, or the wait bound passed. */
+    private boolean electionGateOpen;
     private HealthObservation lastLocalReadiness;
     private long lastLocalReadinessNanos;
     private final ArrayDeque<StatusSnapshot.Transition> transitions = new ArrayDeque<>();
@@ -494,8 +496,10 @@ public final class ClusterController {
                     : resignOn == ResignOn.LIVENESS ? reports[1]
                     : reports[0].isUp() ? reports[1] : reports[0];
             boolean up = source != null && source.isUp();
-            List<String> pending = weights.peersNotSettled();
-            if (!pending.isEmpty() && System.nanoTime() - peersProbedSinceNanos < peerResultWaitNanos()) {
+            List<String> pending = electionGateOpen ? List.of() : weights.peersNotSettled();
+            if (pending.isEmpty() || System.nanoTime() - peersProbedSinceNanos >= peerResultWaitNanos()) {
+                electionGateOpen = true; // once: the gate is about start-up only (a peer restarting later does not hold it)
+            } else {
                 // Not in the election before every peer's weight is settled: a node that became master now (a
                 // restarted node preempting a working master) would program such peers at weight 0 and refuse new
                 // connections until its probes caught up (the lab saw 1.1 s of that after a preemption).

@@ -89,13 +89,18 @@ public final class KernelDataPlane implements DataPlane {
         ArpSysctls.Settings now = sysctls.read(interfaceName);
         boolean alreadyDr = now.allArpIgnore() == ArpSysctls.DR_ARP_IGNORE && now.allArpAnnounce() == ArpSysctls.DR_ARP_ANNOUNCE
                 && now.interfaceArpIgnore() == ArpSysctls.DR_ARP_IGNORE && now.interfaceArpAnnounce() == ArpSysctls.DR_ARP_ANNOUNCE;
+        // what was found is recorded before anything is written: a write that fails half-way (one file of several)
+        // still leaves the files changed so far to be put back at stop
         if (!alreadyDr && changedSysctls == null) {
-            changedSysctls = sysctls.applyDirectRouting(interfaceName);
+            changedSysctls = now;
+            sysctls.applyDirectRouting(interfaceName);
         }
         // new connections that reuse a source port still in IPVS's connection table are scheduled anew instead of
         // following the old entry to a node of weight 0 (see IpvsSysctls)
-        if (!ipvsSysctls.read().equals(IpvsSysctls.DIRECT_ROUTING) && changedIpvsSysctls == null) {
-            changedIpvsSysctls = ipvsSysctls.apply(IpvsSysctls.DIRECT_ROUTING);
+        IpvsSysctls.Settings found = ipvsSysctls.read();
+        if (!found.equals(IpvsSysctls.DIRECT_ROUTING) && changedIpvsSysctls == null) {
+            changedIpvsSysctls = found;
+            ipvsSysctls.apply(IpvsSysctls.DIRECT_ROUTING);
         }
     }
 

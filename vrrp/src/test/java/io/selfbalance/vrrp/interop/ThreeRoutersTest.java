@@ -96,7 +96,7 @@ class ThreeRoutersTest {
                 mark preempt
                 echo "RESULT a_cause $(jlog a | grep -o 'STATE BACKUP MASTER [A-Z_]*' | tail -1 | cut -d' ' -f4)"
                 echo "RESULT b_lost $(jlog b | grep -o 'STATE MASTER BACKUP [A-Z_]*' | tail -1 | cut -d' ' -f4)"
-                # planned resignation: a keeps master until b's first advert, then releases
+                # planned resignation: a keeps master until b's second advert (sent after b's role switch), then releases
                 t0=$(now_ms); jcmd resign a
                 wait_for 30 state_is a BACKUP && r=$(( $(ts_of a "STATE MASTER BACKUP") - $(ts_of a HANDOVER_STARTED) )) || r=none
                 sleep 1
