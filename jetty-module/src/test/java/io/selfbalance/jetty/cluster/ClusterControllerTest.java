@@ -57,25 +57,32 @@ class ClusterControllerTest {
         loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5000);
     }
 
-    private final VrrpTransport lonelyTransport = new VrrpTransport() {
-        @Override
-        public void start(java.util.function.Consumer<io.selfbalance.vrrp.ReceivedDatagram> receiver, java.util.function.Consumer<Exception> errors) {
-        }
+    /** This node's (192.168.77.11) transport: what it sends lands in {@code sent}; nothing arrives. */
+    private final VrrpTransport lonelyTransport = transport(receiver -> { });
 
-        @Override
-        public void send(byte[] message, InetAddress destination) {
-            sent.add(message);
-        }
+    /** A transport of 192.168.77.11 that records what it sends and hands its receiver to {@code onStart}. */
+    private VrrpTransport transport(java.util.function.Consumer<java.util.function.Consumer<io.selfbalance.vrrp.ReceivedDatagram>> onStart) {
+        return new VrrpTransport() {
+            @Override
+            public void start(java.util.function.Consumer<io.selfbalance.vrrp.ReceivedDatagram> receiver, java.util.function.Consumer<Exception> errors) {
+                onStart.accept(receiver);
+            }
 
-        @Override
-        public InetAddress sourceAddress() {
-            return RoleSwitchTest.ip("192.168.77.11");
-        }
+            @Override
+            public void send(byte[] message, InetAddress destination) {
+                sent.add(message);
+            }
 
-        @Override
-        public void close() {
-        }
-    };
+            @Override
+            public InetAddress sourceAddress() {
+                return RoleSwitchTest.ip("192.168.77.11");
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
 
     @Test
     void singleNodeBecomesMasterProgramsItselfDrainsAndLeavesNothing() throws Exception {
@@ -273,30 +280,11 @@ class ClusterControllerTest {
                 List.of(RoleSwitchTest.ip("192.168.77.254"))), n2, group, ChecksumMode.WITH_PSEUDO_HEADER);
         java.util.concurrent.atomic.AtomicBoolean n2Advertises = new java.util.concurrent.atomic.AtomicBoolean(true);
         java.util.concurrent.ScheduledExecutorService n2Sender = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
-        VrrpTransport transport = new VrrpTransport() {
-            @Override
-            public void start(java.util.function.Consumer<io.selfbalance.vrrp.ReceivedDatagram> receiver, java.util.function.Consumer<Exception> errors) {
-                n2Sender.scheduleAtFixedRate(() -> {
-                    if (n2Advertises.get()) {
-                        receiver.accept(new io.selfbalance.vrrp.ReceivedDatagram(io.selfbalance.vrrp.IpFamily.IPV4, n2, group, 255, advert));
-                    }
-                }, 0, 100, TimeUnit.MILLISECONDS);
+        VrrpTransport transport = transport(receiver -> n2Sender.scheduleAtFixedRate(() -> {
+            if (n2Advertises.get()) {
+                receiver.accept(new io.selfbalance.vrrp.ReceivedDatagram(io.selfbalance.vrrp.IpFamily.IPV4, n2, group, 255, advert));
             }
-
-            @Override
-            public void send(byte[] message, InetAddress destination) {
-                sent.add(message);
-            }
-
-            @Override
-            public InetAddress sourceAddress() {
-                return RoleSwitchTest.ip("192.168.77.11");
-            }
-
-            @Override
-            public void close() {
-            }
-        };
+        }, 0, 100, TimeUnit.MILLISECONDS));
         List<String> calls = plane.calls;
         ClusterController c = new ClusterController(cfg, loop, (config, owned, l, errors) -> plane, s -> transport,
                 evaluator::evaluateAsync, drain);
