@@ -20,8 +20,9 @@ import java.util.List;
  * unsolicited NA; then the IPVS services of its VIPs (through the controller's reconciliation).</li>
  * <li>While MASTER: every advertisement sent renews the VIPs' lifetime, so a VIP left by a JVM that died
  * expires by itself within the lifetime.</li>
- * <li>A planned handover (priority 0 sent) changes nothing: this node keeps forwarding until the new master
- * is heard (make-before-break); the release happens on the state change that follows.</li>
+ * <li>A planned handover (priority 0 sent) stops the announcements and nothing else: this node keeps the VIP and
+ * forwards until the new master is heard (make-before-break); the release happens on the state change that
+ * follows.</li>
  * <li>Leaving MASTER: IPVS services of its VIPs removed; announcements stopped; VIP off the interface; VIP on
  * {@code lo} with host scope, so this node still accepts what the new master forwards to it.</li>
  * </ul>
@@ -187,7 +188,14 @@ public final class RoleSwitch implements VrrpListener {
 
     @Override
     public void handoverStarted(int vrid, long atNanos) {
-        handingOver = true; // still MASTER: keep VIP, announcements and IPVS until the new master is heard
+        // still MASTER: keep the VIP and IPVS (forwarding) until the new master is heard; but stop announcing: a
+        // refresh or the rest of a burst sent after the new master's own announcement would pull clients back here
+        // just before this node lets go of the VIP
+        handingOver = true;
+        announcements.forEach(DataPlane.Announcement::cancel);
+        announcements.clear();
+        reannouncements.forEach(DataPlane.Announcement::cancel);
+        reannouncements.clear();
         owner.changed();
     }
 

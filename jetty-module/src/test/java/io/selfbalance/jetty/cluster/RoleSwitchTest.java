@@ -88,12 +88,25 @@ class RoleSwitchTest {
                 "a new burst replaces the previous one: " + plane.calls);
         plane.calls.clear();
         rs.handoverStarted(51, 0);
+        assertTrue(plane.calls.containsAll(List.of("announce cancelled 192.168.77.254", "announce cancelled fd77:0:0:0:0:0:0:254")),
+                "a handover stops the announcements: " + plane.calls);
+        plane.calls.clear();
         rs.masterReasserted(51, loser, 100, 0);
         assertEquals(List.of(), plane.calls, "not while handing over");
         assertEquals(2, rs.reannounced());
         rs.stateChanged(change(VrrpState.MASTER, VrrpState.BACKUP, TransitionCause.HIGHER_PRIORITY_SEEN));
-        assertTrue(plane.calls.contains("announce cancelled fd77:0:0:0:0:0:0:254"), "leaving MASTER cancels the bursts too: " + plane.calls);
+        assertFalse(plane.calls.contains("announce cancelled fd77:0:0:0:0:0:0:254"), "cancelled once, at the handover's start: " + plane.calls);
         assertEquals(List.of(), errors);
+    }
+
+    @Test
+    void leavingMasterWithoutAHandoverCancelsTheAnnouncements() {
+        RoleSwitch rs = roleSwitch(router("main", VIP));
+        rs.stateChanged(change(VrrpState.BACKUP, VrrpState.MASTER, TransitionCause.MASTER_DOWN_TIMEOUT));
+        plane.calls.clear();
+        rs.stateChanged(change(VrrpState.MASTER, VrrpState.BACKUP, TransitionCause.HIGHER_PRIORITY_SEEN));
+        assertEquals(List.of("ipvs without main", "announce cancelled 192.168.77.254", "vip off if 192.168.77.254",
+                "vip on lo 192.168.77.254"), plane.calls);
     }
 
     @Test
@@ -116,11 +129,12 @@ class RoleSwitchTest {
         plane.calls.clear();
         rs.handoverStarted(51, 0);
         assertTrue(rs.isMaster() && rs.isHandingOver());
-        assertEquals(List.of(), plane.calls, "make-before-break: nothing released while handing over");
+        assertEquals(List.of("announce cancelled 192.168.77.254"), plane.calls,
+                "make-before-break: VIP and IPVS kept while handing over, only the announcements stop");
+        plane.calls.clear();
         rs.handoverReleased(51, HandoverOutcome.NEW_MASTER_HEARD, null, 0);
         rs.stateChanged(change(VrrpState.MASTER, VrrpState.BACKUP, TransitionCause.RESIGN));
-        assertEquals(List.of("ipvs without main", "announce cancelled 192.168.77.254", "vip off if 192.168.77.254",
-                "vip on lo 192.168.77.254"), plane.calls);
+        assertEquals(List.of("ipvs without main", "vip off if 192.168.77.254", "vip on lo 192.168.77.254"), plane.calls);
         assertFalse(rs.isMaster());
     }
 
