@@ -87,7 +87,6 @@ class ClusterControllerTest {
     @Test
     void singleNodeBecomesMasterProgramsItselfDrainsAndLeavesNothing() throws Exception {
         ReadyNode node = readyNode();
-        HealthRegistry registry = node.registry();
         DrainState drain = node.drain();
         int port = node.port();
         EffectiveConfig cfg = singleNode(port, 2,
@@ -191,7 +190,6 @@ class ClusterControllerTest {
     @Test
     void aPauseOfTheMastersOwnLoopLongerThanTheStalePeriodKeepsEveryWeight() throws Exception {
         ReadyNode node = readyNode();
-        HealthRegistry registry = node.registry();
         DrainState drain = node.drain();
         int port = node.port();
         EffectiveConfig cfg = singleNode(port, 1,
@@ -228,7 +226,6 @@ class ClusterControllerTest {
     @Test
     void aNodeJoinsTheElectionOnlyOnceEveryPeersWeightIsSettled() throws Exception {
         ReadyNode node = readyNode();
-        HealthRegistry registry = node.registry();
         DrainState drain = node.drain();
         int port = node.port();
         java.util.concurrent.CountDownLatch peerAnswers = new java.util.concurrent.CountDownLatch(1);
@@ -266,7 +263,6 @@ class ClusterControllerTest {
     @Test
     void aMasterThatFellSilentGetsWeightZeroInTheNewMastersFirstTableUntilItAnswersAProbe() throws Exception {
         ReadyNode node = readyNode();
-        HealthRegistry registry = node.registry();
         DrainState drain = node.drain();
         int port = node.port();
         EffectiveConfig one = singleNode(port, 1,
