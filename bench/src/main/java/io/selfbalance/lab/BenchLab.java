@@ -89,17 +89,11 @@ public final class BenchLab implements AutoCloseable {
     }
 
     /**
-     * Waits (bounded) until {@code node} serves {@code /api/whoami} on its own address, then gives its JVM the
-     * normal priority (the lab starts JVMs at nice {@value Cluster#STARTING_NICE}); whether it served.
+     * Waits (bounded) until {@code node} serves on its own address, then gives its JVM the normal priority
+     * ({@link Cluster#promoteWhenServing}); whether it served.
      */
     public boolean promoteWhenServing(String node, long timeoutMs) {
-        String url = "http://" + settings.address(settings.index(node)) + ":" + settings.port() + "/api/whoami";
-        boolean served = Lab.waitFor(() -> cluster.httpStatus(url) == 200 || !cluster.running(node), timeoutMs, 500) >= 0
-                && cluster.running(node);
-        if (served) {
-            cluster.promote(node);
-        }
-        return served;
+        return cluster.promoteWhenServing(node, timeoutMs);
     }
 
     public boolean jettyRunning(String node) {

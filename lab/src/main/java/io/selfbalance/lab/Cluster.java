@@ -216,6 +216,23 @@ public final class Cluster {
     private final java.util.Set<Long> promoted = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /**
+     * Waits (bounded) until {@code node} serves {@code /api/whoami} on its own address, then gives its JVM the
+     * normal priority (JVMs start at nice {@value #STARTING_NICE}); whether it served.
+     */
+    public boolean promoteWhenServing(String node, long timeoutMs) {
+        String url = whoami(node);
+        boolean served = Lab.waitFor(() -> httpStatus(url) == 200 || !running(node), timeoutMs, 500) >= 0 && running(node);
+        if (served) {
+            promote(node);
+        }
+        return served;
+    }
+
+    private String whoami(String node) {
+        return "http://" + s.address(s.index(node)) + ":" + s.port() + "/api/whoami";
+    }
+
+    /**
      * Starts {@code node} with its readiness DOWN (the demo webapp's switch file), waits until it serves
      * {@code /api/whoami} on its own address (bounded: 10 min), gives it the normal priority, sends it
      * {@code requests} there to warm the JIT and the request path, and turns it ready. Returns the ms that took,
@@ -224,12 +241,11 @@ public final class Cluster {
     public long startWarm(String node, int requests) {
         setReady(node, false);
         start(node);
-        String url = "http://" + s.address(s.index(node)) + ":" + s.port() + "/api/whoami";
         long t0 = System.currentTimeMillis();
-        if (Lab.waitFor(() -> httpStatus(url) == 200 || !running(node), 600_000, 500) < 0 || !running(node)) {
+        if (!promoteWhenServing(node, 600_000)) {
             return -1;
         }
-        promote(node);
+        String url = whoami(node);
         for (int i = 0; i < requests; i++) {
             httpStatus(url);
         }
