@@ -44,6 +44,7 @@ public final class ClientProcess implements AutoCloseable {
     private final Map<String, Fields> events = new ConcurrentHashMap<>();
     private volatile Fields lastTick;
     private volatile Fields done;
+    private final long endWaitMs;
 
     /** A client that opens a new connection for every request (IPVS schedules each one afresh). */
     public ClientProcess(LabSettings s, Path log) {
@@ -57,6 +58,7 @@ public final class ClientProcess implements AutoCloseable {
     public ClientProcess(LabSettings s, Path log, boolean keepAlive) {
         // at the normal priority (unlike a starting node): the keep-alive client starts while the other one keeps the
         // CPU busy, and at nice 19 a saturated user-mode-linux left it without a single request for 120 s
+        endWaitMs = s.clientTimeoutMs() + 15_000;
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", LabSettings.CLIENT_NS,
                 Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         cmd.addAll(Cluster.SMALL_JVM);
@@ -64,7 +66,8 @@ public final class ClientProcess implements AutoCloseable {
                 "-cp", System.getProperty("java.class.path"), LoadClient.class.getName(),
                 // the keep-alive client at half the rate: it only has to show whether a persistent connection survives
                 "--url", s.whoamiUrl(), "--interval-ms", Long.toString(keepAlive ? 2 * s.clientIntervalMs() : s.clientIntervalMs()),
-                "--timeout-ms", Long.toString(s.clientTimeoutMs()), "--exit-on-eof"));
+                "--timeout-ms", Long.toString(s.clientTimeoutMs()),
+                "--connect-timeout-ms", Long.toString(s.clientConnectTimeoutMs()), "--exit-on-eof"));
         if (keepAlive) {
             cmd.add("--keep-alive");
         }
@@ -144,7 +147,8 @@ public final class ClientProcess implements AutoCloseable {
     /** Closes the window and waits for the client's {@code EVENT} record of it. */
     public Fields end(String name) {
         send("END " + name);
-        long deadline = System.currentTimeMillis() + 15_000;
+        // the client first waits (up to its request timeout) for the requests still in flight
+        long deadline = System.currentTimeMillis() + endWaitMs;
         while (System.currentTimeMillis() < deadline) {
             Fields f = events.get(name);
             if (f != null) {
@@ -152,7 +156,7 @@ public final class ClientProcess implements AutoCloseable {
             }
             Sh.sleep(20);
         }
-        throw new IllegalStateException("the load client did not report window '" + name + "' within 15 s"
+        throw new IllegalStateException("the load client did not report window '" + name + "' within " + endWaitMs + " ms"
                 + (process.isAlive() ? "" : " (it exited with " + process.exitValue() + ")"));
     }
 

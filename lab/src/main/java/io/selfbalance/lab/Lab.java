@@ -403,7 +403,7 @@ public final class Lab {
         }
         machine(machineLine.toString());
         check("steady: " + total + " requests split by the weights within +-10%", within, detail.toString().trim());
-        check("steady: no failed requests", ev.num("failed") == 0, ev.num("failed") + " failed");
+        check("steady: no failed requests", ev.num("failed") == 0, failures(ev));
         events.add(new Event("steady", "-", ev.num("failed"), ev.num("outageMs"), ev.num("firstSuccessMs"), detail.toString().trim()));
     }
 
@@ -522,8 +522,7 @@ public final class Lab {
                 goneMs >= 0 && goneMs <= s.vipLifetimeMs() + 1000, goneMs < 0 ? "still there" : "gone after " + goneMs + " ms");
         Sh.sleep(2000);
         ClientProcess.Fields ev = end("crash");
-        check("crash: requests succeed again", ev.num("outageMs") >= 0,
-                ev.num("failed") + " failed, outage " + ev.num("outageMs") + " ms");
+        check("crash: requests succeed again", ev.num("outageMs") >= 0, failures(ev));
         events.add(new Event("crash", m, ev.num("failed"), ev.num("outageMs"), ev.num("firstSuccessMs"),
                 "takeover by " + next[0] + " after " + takeover + " ms, dead VIP gone after " + goneMs + " ms"));
         machineEvent("crash", m, ev);
@@ -593,9 +592,8 @@ public final class Lab {
             List<String> masters = cluster.snapshot().masters();
             check(name + ": the master stays " + m, masters.equals(List.of(m)), "masters " + masters);
             check(name + ": no failed request on new connections", ev.num("failed") == 0,
-                    ev.num("failed") + " failed of " + ev.num("sent") + ", outage " + ev.num("outageMs") + " ms");
-            check(name + ": no failed request on the keep-alive connection", ka.num("failed") == 0,
-                    ka.num("failed") + " failed of " + ka.num("sent") + ", outage " + ka.num("outageMs") + " ms");
+                    failures(ev));
+            check(name + ": no failed request on the keep-alive connection", ka.num("failed") == 0, failures(ka));
             events.add(new Event(name, b, ev.num("failed"), ev.num("outageMs"), ev.num("firstSuccessMs"),
                     "stopped in " + exitMs + " ms, rejoined after " + rejoinMs + " ms"));
             machineEvent(name, b, ev);
@@ -675,7 +673,23 @@ public final class Lab {
 
     private void plannedFailures(String name, ClientProcess.Fields ev) {
         check(name + ": at most " + maxPlannedFailures + " failed requests (planned change)", ev.num("failed") <= maxPlannedFailures,
-                ev.num("failed") + " failed of " + ev.num("sent") + ", outage " + ev.num("outageMs") + " ms");
+                failures(ev));
+    }
+
+    /** "6 failed of 1851 (timeout 6), outage 72991 ms, slowest success 2950 ms": a window's failures, by reason. */
+    static String failures(ClientProcess.Fields ev) {
+        StringBuilder sb = new StringBuilder().append(ev.num("failed")).append(" failed of ").append(ev.num("sent"));
+        StringBuilder reasons = new StringBuilder();
+        ev.values().forEach((k, v) -> {
+            if (k.startsWith("failed.")) {
+                reasons.append(reasons.isEmpty() ? "" : ", ").append(k.substring("failed.".length())).append(' ').append(v);
+            }
+        });
+        if (!reasons.isEmpty()) {
+            sb.append(" (").append(reasons).append(')');
+        }
+        return sb.append(", outage ").append(ev.num("outageMs")).append(" ms, slowest success ")
+                .append(ev.num("slowestMs")).append(" ms").toString();
     }
 
     private void machineEvent(String name, String node, ClientProcess.Fields ev) {

@@ -37,7 +37,8 @@ import java.util.regex.Pattern;
  * TICK t=&lt;epochMs&gt; ok=&lt;n&gt; fail=&lt;n&gt; node.n1=&lt;n&gt; ...     completions in the last tick
  * FAIL send=&lt;epochUs&gt; end=&lt;epochUs&gt; reason=&lt;word&gt;           every failed request
  * REQ send=&lt;epochUs&gt; end=&lt;epochUs&gt; node=&lt;name&gt;              every success (with --log-requests)
- * EVENT name=&lt;name&gt; fault=&lt;epochUs&gt; end=&lt;epochUs&gt; sent=.. ok=.. failed=.. firstSuccessMs=.. outageMs=.. backMs=.. node.n1=..
+ * EVENT name=&lt;name&gt; fault=&lt;epochUs&gt; end=&lt;epochUs&gt; sent=.. ok=.. failed=.. firstSuccessMs=.. outageMs=.. backMs=..
+ *       slowestMs=.. node.n1=.. failed.&lt;reason&gt;=..
  * DONE sent=.. ok=.. failed=.. node.n1=.. ...
  * </pre>
  * Events are windows that the caller marks on standard input: {@code MARK <name> [epochUs]} opens a
@@ -51,6 +52,10 @@ import java.util.regex.Pattern;
  * otherwise runs from the fault to the reply of the first success sent after the first failure sent inside the
  * window (when the fault took effect), or after the fault when only requests in flight at it failed (-1: none):
  * when service came back at all, even if some requests (those still sent to a dead node) kept failing.
+ * {@code slowestMs} is the longest time a successful request of the window took; {@code failed.<reason>} counts its
+ * failures by reason ({@code connect-timeout}: not accepted within {@code --connect-timeout-ms}; {@code timeout}:
+ * accepted, but not answered within {@code --timeout-ms}; {@code refused}, {@code reset}, {@code closed},
+ * {@code http-<status>}, ...).
  */
 public final class LoadClient {
 
@@ -63,14 +68,16 @@ public final class LoadClient {
 
     /** The figures of one marked window, as computed by {@link #window}. */
     public record Window(String name, long faultUs, long endUs, int sent, int ok, int failed,
-                         long firstSuccessMs, long outageMs, long backMs, Map<String, Integer> byNode) {
+                         long firstSuccessMs, long outageMs, long backMs, Map<String, Integer> byNode,
+                         Map<String, Integer> failedByReason, long slowestMs) {
         String line() {
             StringBuilder sb = new StringBuilder("EVENT name=").append(name)
                     .append(" fault=").append(faultUs).append(" end=").append(endUs)
                     .append(" sent=").append(sent).append(" ok=").append(ok).append(" failed=").append(failed)
                     .append(" firstSuccessMs=").append(firstSuccessMs).append(" outageMs=").append(outageMs)
-                    .append(" backMs=").append(backMs);
+                    .append(" backMs=").append(backMs).append(" slowestMs=").append(slowestMs);
             byNode.forEach((n, c) -> sb.append(" node.").append(n).append('=').append(c));
+            failedByReason.forEach((r, c) -> sb.append(" failed.").append(r).append('=').append(c));
             return sb.toString();
         }
     }
@@ -78,7 +85,21 @@ public final class LoadClient {
     /** Settings; see {@link #usage()}. */
     public record Settings(URI url, long intervalMs, int timeoutMs, boolean keepAlive, long requests,
                            long durationMs, long tickMs, boolean logRequests, String nodeField, int maxInFlight,
-                           boolean exitOnEof) {}
+                           boolean exitOnEof, int connectTimeoutMs) {}
+
+    /**
+     * The failure reason of a connection that was not accepted within {@code --connect-timeout-ms} (no SYN-ACK: the
+     * network or a node without the address lost it), apart from {@code timeout}: accepted, but no complete reply
+     * within {@code --timeout-ms} (a slow or stalled server).
+     */
+    static final String CONNECT_TIMEOUT = "connect-timeout";
+
+    /** A connect that timed out, told apart from a reply that did. */
+    private static final class ConnectTimeout extends IOException {
+        ConnectTimeout(java.net.SocketTimeoutException cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
 
     private static final Pattern STATUS_LINE = Pattern.compile("^HTTP/1\\.[01] (\\d{3})");
 
@@ -120,7 +141,7 @@ public final class LoadClient {
 
     static String usage() {
         return "usage: LoadClient --url http://VIP:PORT/api/whoami [--interval-ms 10] [--timeout-ms 1000]\n"
-                + "         [--keep-alive] [--requests N] [--duration-s S] [--tick-ms 1000] [--log-requests]\n"
+                + "         [--connect-timeout-ms <timeout-ms>] [--keep-alive] [--requests N] [--duration-s S] [--tick-ms 1000] [--log-requests]\n"
                 + "         [--node-field node] [--max-in-flight 200] [--exit-on-eof]\n"
                 + "  stdin: MARK <name> [epochMicros] | END <name> | STOP";
     }
@@ -129,6 +150,7 @@ public final class LoadClient {
         URI url = null;
         long interval = 10;
         int timeout = 1000;
+        int connectTimeout = -1;
         boolean keepAlive = false;
         long requests = 0;
         long durationMs = 0;
@@ -143,7 +165,7 @@ public final class LoadClient {
                 case "--keep-alive" -> keepAlive = true;
                 case "--log-requests" -> log = true;
                 case "--exit-on-eof" -> exitOnEof = true;
-                case "--url", "--interval-ms", "--timeout-ms", "--requests", "--duration-s", "--tick-ms",
+                case "--url", "--interval-ms", "--timeout-ms", "--connect-timeout-ms", "--requests", "--duration-s", "--tick-ms",
                         "--node-field", "--max-in-flight" -> {
                     if (i + 1 >= args.length) {
                         throw new IllegalArgumentException(a + " needs a value");
@@ -162,6 +184,7 @@ public final class LoadClient {
                         }
                         case "--interval-ms" -> interval = positive(a, v, 1);
                         case "--timeout-ms" -> timeout = (int) positive(a, v, 1);
+                        case "--connect-timeout-ms" -> connectTimeout = (int) positive(a, v, 1);
                         case "--requests" -> requests = positive(a, v, 1);
                         case "--duration-s" -> durationMs = positive(a, v, 1) * 1000;
                         case "--tick-ms" -> tick = positive(a, v, 10);
@@ -177,7 +200,7 @@ public final class LoadClient {
             throw new IllegalArgumentException("--url is required");
         }
         return new Settings(url, interval, timeout, keepAlive, requests, durationMs, tick, log, field, maxInFlight,
-                exitOnEof);
+                exitOnEof, connectTimeout < 0 ? timeout : connectTimeout);
     }
 
     private static long positive(String key, String v, long min) {
@@ -341,6 +364,8 @@ public final class LoadClient {
         long lastFailureSend = Long.MIN_VALUE;
         long firstFailureSendInside = Long.MAX_VALUE;
         Map<String, Integer> byNode = new TreeMap<>();
+        Map<String, Integer> byReason = new TreeMap<>();
+        long slowestUs = 0;
         List<Attempt> successes = new ArrayList<>();
         for (Attempt a : attempts) {
             boolean sentInside = a.sendUs() >= faultUs && a.sendUs() <= endUs;
@@ -353,9 +378,11 @@ public final class LoadClient {
                     ok++;
                     byNode.merge(a.node(), 1, Integer::sum);
                     successes.add(a);
+                    slowestUs = Math.max(slowestUs, a.endUs() - a.sendUs());
                 }
             } else if (sentInside || inFlightAtFault) {
                 failed++;
+                byReason.merge(a.failure(), 1, Integer::sum);
                 lastFailureSend = Math.max(lastFailureSend, a.sendUs());
                 if (sentInside) {
                     firstFailureSendInside = Math.min(firstFailureSendInside, a.sendUs());
@@ -393,7 +420,8 @@ public final class LoadClient {
         } else if (backEnd != Long.MAX_VALUE) {
             back = Math.max(0, (backEnd - faultUs) / 1000);
         }
-        return new Window(name, faultUs, endUs, sentIn, ok, failed, firstSuccessMs, recovered, back, byNode);
+        return new Window(name, faultUs, endUs, sentIn, ok, failed, firstSuccessMs, recovered, back, byNode, byReason,
+                slowestUs / 1000);
     }
 
     private void record(Attempt a) {
@@ -450,7 +478,11 @@ public final class LoadClient {
         try (Socket s = new Socket()) {
             s.setTcpNoDelay(true);
             s.setSoTimeout(settings.timeoutMs());
-            s.connect(target(), settings.timeoutMs());
+            try {
+                s.connect(target(), settings.connectTimeoutMs());
+            } catch (java.net.SocketTimeoutException e) {
+                return new Attempt(sendUs, nowUs(), null, CONNECT_TIMEOUT);
+            }
             OutputStream os = s.getOutputStream();
             os.write(requestBytes(true).getBytes(StandardCharsets.US_ASCII));
             os.flush();
@@ -506,7 +538,11 @@ public final class LoadClient {
                         s = new Socket();
                         s.setTcpNoDelay(true);
                         s.setSoTimeout(settings.timeoutMs());
-                        s.connect(target(), settings.timeoutMs());
+                        try {
+                            s.connect(target(), settings.connectTimeoutMs());
+                        } catch (java.net.SocketTimeoutException e) {
+                            throw new ConnectTimeout(e);
+                        }
                     }
                     s.getOutputStream().write(requestBytes(false).getBytes(StandardCharsets.US_ASCII));
                     s.getOutputStream().flush();
@@ -518,7 +554,8 @@ public final class LoadClient {
                         s = null;
                     }
                 } catch (IOException e) {
-                    a = new Attempt(sendUs, nowUs(), null, e instanceof java.net.SocketTimeoutException ? "timeout" : reason(e, "io"));
+                    a = new Attempt(sendUs, nowUs(), null, e instanceof ConnectTimeout ? CONNECT_TIMEOUT
+                            : e instanceof java.net.SocketTimeoutException ? "timeout" : reason(e, "io"));
                     closeQuietly(s);
                     s = null;
                 } finally {

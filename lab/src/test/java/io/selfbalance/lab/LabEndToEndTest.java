@@ -25,6 +25,8 @@ import org.junit.jupiter.api.Test;
 class LabEndToEndTest {
 
     private static UmlKernel.Result result;
+    /** Each client log's FAIL lines ("FAIL send=.. end=.. reason=.."), by log name. */
+    private static final Map<String, List<String>> failedRequests = new java.util.HashMap<>();
     private static LabSettings settings;
 
     @BeforeAll
@@ -47,6 +49,7 @@ class LabEndToEndTest {
             Path f = work.resolve(log);
             if (Files.exists(f)) {
                 List<String> failed = Files.readAllLines(f).stream().filter(l -> l.startsWith("FAIL ")).toList();
+                failedRequests.put(log, failed);
                 // the last ones: the first are the start-up's, before the cluster was stable
                 System.out.println("--- " + log + ": " + failed.size() + " failed requests (last 150) ---");
                 failed.stream().skip(Math.max(0, failed.size() - 150)).forEach(System.out::println);
@@ -121,8 +124,13 @@ class LabEndToEndTest {
                 // Exactly 0. The clean-clone CI runs before 2026-11-26 09:00 lost 1-16 per restart (this test then
                 // allowed 1 %): every loss was a timeout right after the restarted node got its weight back, because
                 // rolling restarts, unlike every other restart in the lab, started the node cold. They warm up now.
-                assertEquals(0, f.num("failed"), "failed new-connection requests while " + name + ": " + f.values() + tail());
-                assertEquals(0, f.num("ka.failed"), "failed keep-alive requests while " + name + ": " + f.values() + tail());
+                // The run of 11:00 still lost 6 + 6 (and 1 in steady state) to host stalls of the emulated CPU while
+                // every node was up: a request now fails when not answered within 10 s (LabSettings.uml), while a
+                // handshake still has 3 s, so lost packets count as before.
+                assertEquals(0, f.num("failed"), "failed new-connection requests while " + name + ": " + f.values()
+                        + inWindow("client.log", f) + tail());
+                assertEquals(0, f.num("ka.failed"), "failed keep-alive requests while " + name + ": " + f.values()
+                        + inWindow("client-keepalive.log", f) + tail());
             }
         }
         assertEquals(settings.nodes() - 1, backups.size(), "every backup was restarted once: " + backups + tail());
@@ -132,7 +140,8 @@ class LabEndToEndTest {
     void aPlannedMasterHandoverLosesNoNewConnection() {
         ClientProcess.Fields stop = event("stop");
         assertTrue(stop.num("sent") > 0, "the client sent nothing during the handover: " + stop.values());
-        assertEquals(0, stop.num("failed"), "failed new connections during the master's graceful stop: " + stop.values() + tail());
+        assertEquals(0, stop.num("failed"), "failed new connections during the master's graceful stop: " + stop.values()
+                + inWindow("client.log", stop) + tail());
     }
 
     @Test
@@ -182,6 +191,26 @@ class LabEndToEndTest {
             }
         }
         return fail("no " + kind + "name=" + name + tail());
+    }
+
+    /**
+     * The failed requests of {@code log} sent inside the event's window, as "+ms after the fault, how long, reason"
+     * (the first 30): which kind of failure, when, for a post-mortem from the assertion message alone.
+     */
+    private static String inWindow(String log, ClientProcess.Fields event) {
+        long fault = event.num("fault");
+        long end = event.num("end");
+        StringBuilder sb = new StringBuilder("\n--- " + log + ": failed requests sent in the window (ms after the fault) ---");
+        int shown = 0;
+        for (String line : failedRequests.getOrDefault(log, List.of())) {
+            ClientProcess.Fields f = ClientProcess.parse(line);
+            long send = f.num("send");
+            if (send >= fault && send <= end && shown++ < 30) {
+                sb.append("\n+").append((send - fault) / 1000).append(" ms, took ").append((f.num("end") - send) / 1000)
+                        .append(" ms: ").append(f.values().get("reason"));
+            }
+        }
+        return sb.toString();
     }
 
     private static String tail() {

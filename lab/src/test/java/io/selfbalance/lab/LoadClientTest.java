@@ -1,6 +1,7 @@
 package io.selfbalance.lab;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -106,6 +107,42 @@ class LoadClientTest {
     }
 
     @Test
+    void aConnectionNotAcceptedIsAConnectTimeoutAndAnUnansweredRequestAReplyTimeout() throws Exception {
+        // accepted by the kernel, never answered: the reply times out (a slow or stalled server)
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            String out = runClient("--url", "http://127.0.0.1:" + silent.getLocalPort() + "/api/whoami",
+                    "--interval-ms", "5", "--requests", "2", "--timeout-ms", "300", "--connect-timeout-ms", "2000");
+            assertEquals(2, lastLine(out, "DONE").num("failed"), out);
+            assertTrue(out.contains("reason=timeout"), out);
+            assertFalse(out.contains("reason=connect-timeout"), out);
+        }
+        // a full accept queue: Linux drops further SYNs, so the handshake never completes (what a lost SYN looks like)
+        try (java.net.ServerSocket full = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            List<java.net.Socket> queued = new ArrayList<>();
+            try {
+                for (int i = 0; i < 4; i++) {
+                    java.net.Socket q = new java.net.Socket();
+                    queued.add(q);
+                    try {
+                        q.connect(full.getLocalSocketAddress(), 200);
+                    } catch (java.net.SocketTimeoutException e) {
+                        break;  // the queue is full
+                    }
+                }
+                String out = runClient("--url", "http://127.0.0.1:" + full.getLocalPort() + "/api/whoami",
+                        "--interval-ms", "5", "--requests", "1", "--timeout-ms", "5000", "--connect-timeout-ms", "300");
+                ClientProcess.Fields done = lastLine(out, "DONE");
+                assertEquals(1, done.num("failed"), out);
+                assertTrue(out.contains("reason=connect-timeout"), out);
+            } finally {
+                for (java.net.Socket q : queued) {
+                    q.close();
+                }
+            }
+        }
+    }
+
+    @Test
     void markedWindowReportsTheOutageAsTheClientSawIt() throws Exception {
         AtomicInteger broken = new AtomicInteger();
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
@@ -173,6 +210,10 @@ class LoadClientTest {
         assertEquals(12, w.firstSuccessMs());
         assertEquals(604, w.outageMs());
         assertEquals(Map.of("n2", 2, "n3", 1), w.byNode());
+        assertEquals(Map.of("timeout", 1, "reset", 1, "refused", 1), w.failedByReason());
+        assertEquals(4, w.slowestMs(), "the slowest success inside the window (n3's, 4 ms)");
+        assertTrue(w.line().contains(" failed.refused=1 failed.reset=1 failed.timeout=1"), w.line());
+        assertTrue(w.line().contains(" slowestMs=4 "), w.line());
 
         LoadClient.Window clean = LoadClient.window("c", 2_000_000, 3_000_000, a);
         assertEquals(0, clean.failed());
