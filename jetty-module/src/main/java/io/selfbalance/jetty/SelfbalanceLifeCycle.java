@@ -30,6 +30,7 @@ import io.selfbalance.jetty.cluster.ClusterController;
 import io.selfbalance.jetty.cluster.StatusSnapshot;
 import io.selfbalance.jetty.ops.SelfbalanceOps;
 import io.selfbalance.ops.NotifySettings;
+import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Server;
@@ -438,7 +439,7 @@ public class SelfbalanceLifeCycle extends ContainerLifeCycle {
         try {
             // drain-time for connections, then a handover bounded by the routers' advert intervals; the VIPs stay on
             // lo until doStop, which Jetty runs after it closed its connectors (a forwarded connection keeps working)
-            c.drainAndHandOver(drainTime, this::clientConnections, this::closeKeepAliveConnections)
+            c.drainAndHandOver(drainTime, this::clientConnections, lastClientConnectionNanos::get, this::closeKeepAliveConnections)
                     .get(drainTime.toSeconds() + 60, TimeUnit.SECONDS);
         } catch (Exception e) {
             LOG.error("Selfbalance graceful stop did not complete; removing our state now", e);
@@ -481,20 +482,42 @@ public class SelfbalanceLifeCycle extends ContainerLifeCycle {
      * nodes themselves (health probes keep theirs alive) do not count.
      */
     private int clientConnections() {
-        java.util.Set<InetAddress> nodes = new java.util.HashSet<>();
-        effective.nodes().forEach(n -> nodes.add(n.address()));
         int open = 0;
         for (Connector connector : server.getConnectors()) {
             for (EndPoint endPoint : connector.getConnectedEndPoints()) {
-                if (endPoint.getRemoteSocketAddress() instanceof java.net.InetSocketAddress remote
-                    && (nodes.contains(remote.getAddress()) || remote.getAddress().isLoopbackAddress())) {
-                    continue;
+                if (fromClient(endPoint)) {
+                    open++;
                 }
-                open++;
             }
         }
         return open;
     }
+
+    /** Whether a connection comes from a client: not from a node of the cluster (probes), not from loopback. */
+    private boolean fromClient(EndPoint endPoint) {
+        if (endPoint.getRemoteSocketAddress() instanceof java.net.InetSocketAddress remote) {
+            InetAddress a = remote.getAddress();
+            return a != null && !a.isLoopbackAddress() && effective.nodes().stream().noneMatch(n -> n.address().equals(a));
+        }
+        return true;
+    }
+
+    /**
+     * {@link System#nanoTime()} when a client last opened a connection to this server
+     * ({@link ClusterController#NO_CLIENT_CONNECTION} before the first): a draining node shuts its connectors only
+     * once new connections have stopped coming, i.e. the master has applied its weight 0 (ClusterController#drainAndHandOver).
+     */
+    private final java.util.concurrent.atomic.AtomicLong lastClientConnectionNanos =
+            new java.util.concurrent.atomic.AtomicLong(ClusterController.NO_CLIENT_CONNECTION);
+
+    private final Connection.Listener clientConnectionListener = new Connection.Listener() {
+        @Override
+        public void onOpened(Connection connection) {
+            if (fromClient(connection.getEndPoint())) {
+                lastClientConnectionNanos.set(System.nanoTime());
+            }
+        }
+    };
 
     @Override
     protected void doStart() throws Exception {
@@ -508,6 +531,9 @@ public class SelfbalanceLifeCycle extends ContainerLifeCycle {
         // InheritedListener: also reaches contexts already deployed and every collection below the server
         server.addEventListener(webappChecks);
         server.addEventListener(serverListener);
+        for (Connector connector : server.getConnectors()) {
+            connector.addBean(clientConnectionListener);
+        }
         super.doStart();
         phase = server.isStarted() ? SelfbalanceStatus.Phase.SERVING : SelfbalanceStatus.Phase.STARTED;
         republish();
@@ -527,6 +553,9 @@ public class SelfbalanceLifeCycle extends ContainerLifeCycle {
         registry.applicationsNotDeployed();
         server.removeEventListener(serverListener);
         server.removeEventListener(webappChecks);
+        for (Connector connector : server.getConnectors()) {
+            connector.removeBean(clientConnectionListener);
+        }
         webappChecks.detachAll();
         if (drainRegistration != null) {
             registry.unregister(drainRegistration);

@@ -48,6 +48,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -662,19 +663,29 @@ public final class ClusterController {
      * loop.
      */
     public CompletableFuture<Void> stopGracefully(Duration drainTime, IntSupplier clientConnections) {
-        return drainAndHandOver(drainTime, clientConnections, () -> { }).thenCompose(v -> cleanUp());
+        return drainAndHandOver(drainTime, clientConnections, () -> NO_CLIENT_CONNECTION, () -> { }).thenCompose(v -> cleanUp());
     }
+
+    /** What {@code lastClientConnectionNanos} answers before any client connected. */
+    public static final long NO_CLIENT_CONNECTION = Long.MIN_VALUE;
 
     /**
      * The first half of a graceful stop, for a server that still has to close its own connections: readiness DOWN
-     * and weight 0; once the peers have seen that (one probe period) {@code peersSawWeightZero} runs, so the server
-     * can make its keep-alive clients reconnect elsewhere (Jetty: connectors shut down, responses carry
-     * {@code Connection: close}); then it waits for client connections to finish (at most {@code drainTime}) and a
-     * master hands over make-before-break. The VIPs stay on {@code lo} (host scope), with the DR sysctls: a
-     * connection the master already forwarded here keeps working until the server closed it. {@link #stop()}
+     * and weight 0. Once the master has applied that, {@code peersSawWeightZero} runs, so the server can make its
+     * keep-alive clients reconnect elsewhere (Jetty: connectors shut down, refusing new connections; responses carry
+     * {@code Connection: close}); then it waits for client connections to finish and a master hands over
+     * make-before-break; all within {@code drainTime}. The VIPs stay on {@code lo} (host scope), with the DR sysctls:
+     * a connection the master already forwarded here keeps working until the server closed it. {@link #stop()}
      * removes them, once the server's connectors are closed.
+     *
+     * <p>"The master has applied it" is observed, not assumed: at least one probe period (interval + time limit, when
+     * the master's next probe has read the DOWN) has passed <em>and</em> no client opened a connection for one probe
+     * interval ({@code lastClientConnectionNanos}: {@link System#nanoTime()} of the last one, or
+     * {@link #NO_CLIENT_CONNECTION}). A probe period alone was a guess that a slow master (a clean-clone CI run in
+     * user-mode-linux) could miss, and new connections then met closed connectors.
      */
-    public CompletableFuture<Void> drainAndHandOver(Duration drainTime, IntSupplier clientConnections, Runnable peersSawWeightZero) {
+    public CompletableFuture<Void> drainAndHandOver(Duration drainTime, IntSupplier clientConnections,
+                                                    LongSupplier lastClientConnectionNanos, Runnable peersSawWeightZero) {
         CompletableFuture<Void> drained = new CompletableFuture<>();
         loop.execute(() -> {
             if (state != StatusSnapshot.State.ACTIVE) {
@@ -691,16 +702,35 @@ public final class ClusterController {
             publish();
             long start = System.nanoTime();
             long seen = Math.min(drainTime.toNanos(), config.health().probeInterval().plus(config.health().probeTimeout()).toNanos());
-            pollDrained(drained, start, seen, drainTime.toNanos(), clientConnections, peersSawWeightZero);
+            Drain d = new Drain(drained, start, seen, config.health().probeInterval().toNanos(), drainTime.toNanos(),
+                    clientConnections, lastClientConnectionNanos);
+            pollDrained(d, peersSawWeightZero);
         });
         return drained.thenCompose(v -> stopRouters(true)).thenCompose(v -> retire());
     }
 
-    private void pollDrained(CompletableFuture<Void> drained, long start, long minimum, long limit, IntSupplier connections,
-                             Runnable peersSawWeightZero) {
-        long elapsed = System.nanoTime() - start;
+    /** One drain's fixed facts: its start, the probe period, the quiet period, the limit (nanos), and its probes. */
+    private record Drain(CompletableFuture<Void> done, long start, long minimum, long quiet, long limit,
+                         IntSupplier connections, LongSupplier lastClientConnection) {
+        /** No client opened a connection for {@link #quiet} (the master no longer schedules any here). */
+        boolean quietAt(long now) {
+            long last;
+            try {
+                last = lastClientConnection.getAsLong();
+            } catch (RuntimeException e) {
+                return true;
+            }
+            return last == NO_CLIENT_CONNECTION || now - last >= quiet;
+        }
+    }
+
+    private void pollDrained(Drain d, Runnable peersSawWeightZero) {
+        long now = System.nanoTime();
+        long elapsed = now - d.start();
+        boolean quiet = d.quietAt(now);
+        boolean atLimit = elapsed >= d.limit();
         Runnable once = peersSawWeightZero;
-        if (once != null && elapsed >= minimum) {
+        if (once != null && ((elapsed >= d.minimum() && quiet) || atLimit)) {
             once = null;
             try {
                 peersSawWeightZero.run();
@@ -710,17 +740,18 @@ public final class ClusterController {
         }
         int open;
         try {
-            open = connections.getAsInt();
+            open = d.connections().getAsInt();
         } catch (RuntimeException e) {
             open = 0;
         }
-        if (elapsed >= limit || (elapsed >= minimum && open == 0)) {
-            LOG.info("Selfbalance: drained after {} ms ({} client connections open)", elapsed / 1_000_000, open);
-            drained.complete(null);
+        if (atLimit || (once == null && open == 0)) {
+            LOG.info("Selfbalance: drained after {} ms ({} client connections open{})", elapsed / 1_000_000, open,
+                    quiet ? "" : ", new ones still arriving");
+            d.done().complete(null);
             return;
         }
         Runnable next = once;
-        loop.schedule(() -> pollDrained(drained, start, minimum, limit, connections, next), 100, TimeUnit.MILLISECONDS);
+        loop.schedule(() -> pollDrained(d, next), 100, TimeUnit.MILLISECONDS);
     }
 
     private void stopTickAndProbes() {

@@ -143,6 +143,54 @@ class ClusterControllerTest {
     }
 
     /**
+     * A draining node shuts its connectors (refusing new connections) only once clients stopped opening new ones for a
+     * probe interval, not after a fixed probe period: while the master still schedules new connections here (it has
+     * not applied weight 0 yet: a slow master) they must find open connectors. Here connections keep arriving for
+     * 1.5 s; the probe period is 0.6 s (interval 100 ms + limit 500 ms), which is when the old code shut them.
+     */
+    @Test
+    void aDrainShutsTheConnectorsOnlyOnceNewClientConnectionsStoppedComing() throws Exception {
+        ReadyNode node = readyNode();
+        EffectiveConfig cfg = singleNode(node.port(), 2,
+                new EffectiveConfig.Health(Duration.ofMillis(100), Duration.ofMillis(500), 2, 2, Duration.ofMillis(50), io.selfbalance.config.ResignOn.READINESS));
+        ClusterController c = new ClusterController(cfg, loop, (config, owned, l, errors) -> plane, s -> lonelyTransport,
+                evaluator::evaluateAsync, node.drain());
+        c.start().get(10, TimeUnit.SECONDS);
+        await(() -> "MASTER".equals(c.status().roleOf("main")) && c.status().nodes().get(0).weight() == 3, c);
+        long t0 = System.nanoTime();
+        long arrivalsEnd = t0 + TimeUnit.MILLISECONDS.toNanos(1500);
+        java.util.concurrent.atomic.AtomicLong shutAt = new java.util.concurrent.atomic.AtomicLong();
+        c.drainAndHandOver(Duration.ofSeconds(10), () -> 0, () -> Math.min(System.nanoTime(), arrivalsEnd),
+                () -> shutAt.set(System.nanoTime())).get(20, TimeUnit.SECONDS);
+        long shutMs = (shutAt.get() - t0) / 1_000_000;
+        assertTrue(shutAt.get() != 0 && shutMs >= 1600, "connectors shut a probe interval after the last new connection, not before: " + shutMs);
+        assertTrue(shutMs < 5000, "and not only at the drain limit: " + shutMs);
+        c.stop().get(10, TimeUnit.SECONDS);
+    }
+
+    /** Connections that never stop coming (a master that never applies weight 0): the drain time still bounds it all. */
+    @Test
+    void aDrainThatNeverGetsQuietEndsAtTheDrainTime() throws Exception {
+        ReadyNode node = readyNode();
+        EffectiveConfig cfg = singleNode(node.port(), 2,
+                new EffectiveConfig.Health(Duration.ofMillis(100), Duration.ofMillis(500), 2, 2, Duration.ofMillis(50), io.selfbalance.config.ResignOn.READINESS));
+        ClusterController c = new ClusterController(cfg, loop, (config, owned, l, errors) -> plane, s -> lonelyTransport,
+                evaluator::evaluateAsync, node.drain());
+        c.start().get(10, TimeUnit.SECONDS);
+        await(() -> "MASTER".equals(c.status().roleOf("main")), c);
+        long t0 = System.nanoTime();
+        java.util.concurrent.atomic.AtomicLong shutAt = new java.util.concurrent.atomic.AtomicLong();
+        c.drainAndHandOver(Duration.ofMillis(1200), () -> 1, System::nanoTime, () -> shutAt.set(System.nanoTime()))
+                .get(20, TimeUnit.SECONDS);
+        long doneMs = (System.nanoTime() - t0) / 1_000_000;
+        long shutMs = (shutAt.get() - t0) / 1_000_000;
+        assertTrue(shutAt.get() != 0 && shutMs >= 1200, "the connectors shut at the drain limit: " + shutMs);
+        assertTrue(doneMs < 10_000, "the drain and handover ended after the limit: " + doneMs);
+        assertEquals(StatusSnapshot.State.DRAINING, c.status().state(), c.status().toJson());
+        c.stop().get(10, TimeUnit.SECONDS);
+    }
+
+    /**
      * A new master gives itself its weight from its local readiness at once, not weight 0 until its first probe of
      * itself returns (here: held until the test lets it go); later probe results then decide as for any node. On the
      * old code the first IPVS table carried weight 0 for the master itself.
