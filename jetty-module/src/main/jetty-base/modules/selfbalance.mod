@@ -55,6 +55,12 @@ jetty.webapp.addProtectedClasses+=,org.eclipse.microprofile.health.
 ## process that died disappears by itself. 5s..1h.
 # selfbalance.vip-lifetime=30s
 
+## IPVS connection synchronisation: the master's kernel multicasts its connection entries on the interface
+## (sync id = the router's VRID) and every backup's kernel keeps them (backups also keep the IPVS service,
+## inert while net.ipv4.vs.backup_only=1), so a new master keeps forwarding the connections already open
+## (keep-alive clients) instead of resetting them. Needs exactly one router. true or false.
+# selfbalance.connection-sync=false
+
 ## --- VRRP virtual routers (at least one; "main" is an example name) ------------------------------
 ## Virtual router id, 1..255, unique per address family on the segment. Required.
 # selfbalance.routers.main.vrid=51

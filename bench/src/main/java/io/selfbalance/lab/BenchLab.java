@@ -40,7 +40,7 @@ public final class BenchLab implements AutoCloseable {
         return new LabSettings(nodes, d.weights().subList(0, nodes), d.priorities().subList(0, nodes), d.port(), d.vip(),
                 d.vrid(), advertMs, d.probeIntervalMs(), d.probeFall(), d.probeRise(),
                 Math.max(d.vipLifetimeMs(), 3 * advertMs), d.drainMs(), clientIntervalMs, d.bridge(),
-                d.probeTimeoutMs(), BENCH_CLIENT_TIMEOUT_MS);
+                d.probeTimeoutMs(), BENCH_CLIENT_TIMEOUT_MS, d.connectionSync());
     }
 
     static final long BENCH_CLIENT_TIMEOUT_MS = 3000;

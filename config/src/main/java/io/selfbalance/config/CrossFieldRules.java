@@ -71,6 +71,16 @@ final class CrossFieldRules {
 
         checkServices(config, raw, problems);
 
+        if (config.connectionSync() && routers.size() > 1) {
+            // backup_only stops a node directing while its backup daemon runs: a node that is backup of one router
+            // and master of another would stop balancing the second one's traffic
+            String key = "selfbalance.connection-sync";
+            problems.add(new Problem(key, raw.valueOrDefault(key),
+                    "needs exactly one virtual router, " + routers.size() + " are configured (" + String.join(", ", routers.keySet())
+                            + "): the kernel keeps one master and one backup sync daemon per host, and a backup stops directing",
+                    Set.of(key)));
+        }
+
         SelfbalanceConfig.Health health = config.health();
         if (health.probeTimeout().compareTo(health.probeInterval()) > 0) {
             String key = "selfbalance.health.probe-timeout";

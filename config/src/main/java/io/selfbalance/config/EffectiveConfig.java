@@ -28,10 +28,11 @@ import java.util.stream.Collectors;
  * @param status           {@code selfbalance.status.*}
  * @param notifyHooks      {@code selfbalance.notify.*}
  * @param metrics          {@code selfbalance.metrics.*}
+ * @param connectionSync   {@code selfbalance.connection-sync}
  */
 public record EffectiveConfig(String networkInterface, InetAddress address, List<Router> routers, List<Service> services,
                               List<Node> nodes, Health health, Duration drainTime, Duration vipLifetime, Status status,
-                              Notify notifyHooks, Metrics metrics) {
+                              Notify notifyHooks, Metrics metrics, boolean connectionSync) {
 
     /** The name of the service used when no {@code selfbalance.services.*} key is set. */
     public static final String DEFAULT_SERVICE_NAME = "http";
@@ -42,6 +43,20 @@ public record EffectiveConfig(String networkInterface, InetAddress address, List
         nodes = List.copyOf(nodes);
         Objects.requireNonNull(notifyHooks, "notifyHooks");
         Objects.requireNonNull(metrics, "metrics");
+    }
+
+    /** Without connection synchronisation ({@code selfbalance.connection-sync=false}, the default). */
+    public EffectiveConfig(String networkInterface, InetAddress address, List<Router> routers, List<Service> services,
+                           List<Node> nodes, Health health, Duration drainTime, Duration vipLifetime, Status status,
+                           Notify notifyHooks, Metrics metrics) {
+        this(networkInterface, address, routers, services, nodes, health, drainTime, vipLifetime, status, notifyHooks,
+                metrics, false);
+    }
+
+    /** This configuration with {@code selfbalance.connection-sync} set to {@code on}. */
+    public EffectiveConfig withConnectionSync(boolean on) {
+        return new EffectiveConfig(networkInterface, address, routers, services, nodes, health, drainTime, vipLifetime,
+                status, notifyHooks, metrics, on);
     }
 
     /**
@@ -193,7 +208,8 @@ public record EffectiveConfig(String networkInterface, InetAddress address, List
                 new Status(config.status().enabled(), config.status().path(), config.status().localOnly()),
                 new Notify(n.master().orElse(List.of()), n.backup().orElse(List.of()), n.fault().orElse(List.of()),
                         n.stop().orElse(List.of()), n.everyChange().orElse(List.of()), n.timeout(), n.queueCapacity()),
-                new Metrics(config.metrics().enabled(), config.metrics().path(), config.metrics().localOnly()));
+                new Metrics(config.metrics().enabled(), config.metrics().path(), config.metrics().localOnly()),
+                config.connectionSync());
     }
 
     /** @return this node's entry in {@link #nodes()} */
@@ -242,6 +258,7 @@ public record EffectiveConfig(String networkInterface, InetAddress address, List
         out.put("selfbalance.health.resign-on", health.resignOn().configValue());
         out.put("selfbalance.drain-time", DurationConverter.format(drainTime));
         out.put("selfbalance.vip-lifetime", DurationConverter.format(vipLifetime));
+        out.put("selfbalance.connection-sync", String.valueOf(connectionSync));
         out.put("selfbalance.status.enabled", String.valueOf(status.enabled()));
         out.put("selfbalance.status.path", status.path());
         out.put("selfbalance.status.local-only", String.valueOf(status.localOnly()));

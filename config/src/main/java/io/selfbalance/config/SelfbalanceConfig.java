@@ -78,6 +78,17 @@ public interface SelfbalanceConfig {
     @DurationMax(hours = 1, message = "must be 5s..1h")
     Duration vipLifetime();
 
+    /**
+     * {@code selfbalance.connection-sync}: the kernel's IPVS connection synchronisation between the nodes. The master
+     * runs the master sync daemon, which multicasts the connection entries it creates on {@code selfbalance.interface}
+     * (sync id = the router's VRID); every backup runs the backup daemon, keeps the same IPVS services (inert: the
+     * backup sets {@code net.ipv4.vs.backup_only=1}) and so knows every connection's real server, which lets a new
+     * master keep forwarding connections already open (keep-alive clients) instead of resetting them. Needs exactly one
+     * router. Default false.
+     */
+    @WithDefault("false")
+    boolean connectionSync();
+
     /** {@code selfbalance.status.*}: the status endpoint. */
     Status status();
 

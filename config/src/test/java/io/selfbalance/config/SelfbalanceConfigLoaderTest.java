@@ -437,6 +437,7 @@ class SelfbalanceConfigLoaderTest {
             "selfbalance.metrics.path|metrics|selfbalance.metrics.path=metrics: must be a URL path starting with '/' (letters, digits, . _ ~ - /)",
             "selfbalance.metrics.path|/metrics?x=1|selfbalance.metrics.path=/metrics?x=1: must be a URL path starting with '/' (letters, digits, . _ ~ - /)",
             "selfbalance.metrics.local-only|no|selfbalance.metrics.local-only=no: must be true or false",
+            "selfbalance.connection-sync|on|selfbalance.connection-sync=on: must be true or false",
             // cross-field rules
             "selfbalance.address|192.168.77.19|selfbalance.address=192.168.77.19: no node has this address; the node list must include this node, e.g. selfbalance.nodes.<name>.address=192.168.77.19",
             "selfbalance.nodes.node3.address|192.168.77.11|selfbalance.nodes.node3.address=192.168.77.11: same address as selfbalance.nodes.node1; every node needs its own address",
@@ -454,6 +455,20 @@ class SelfbalanceConfigLoaderTest {
     })
     void eachRuleHasItsMessage(String key, String value, String expected) {
         assertEquals(List.of(expected), problemsWith(key, value));
+    }
+
+    @Test
+    void connectionSyncIsOffByDefaultAndNeedsExactlyOneRouter() {
+        assertFalse(EffectiveConfig.resolve(loadJetty(valid()), IpAddresses.parseLiteral("192.168.77.11"), 8080).connectionSync());
+        Map<String, String> on = valid();
+        on.put("selfbalance.connection-sync", "true");
+        EffectiveConfig e = EffectiveConfig.resolve(loadJetty(on), IpAddresses.parseLiteral("192.168.77.11"), 8080);
+        assertTrue(e.connectionSync());
+        assertEquals("true", e.asProperties().get("selfbalance.connection-sync"));
+        assertEquals(List.of("selfbalance.connection-sync=true: needs exactly one virtual router, 2 are configured (main, second): "
+                        + "the kernel keeps one master and one backup sync daemon per host, and a backup stops directing"),
+                problemsWith("selfbalance.connection-sync", "true", "selfbalance.routers.second.vrid", "52",
+                        "selfbalance.routers.second.vips", "192.168.77.253/24"));
     }
 
     @Test

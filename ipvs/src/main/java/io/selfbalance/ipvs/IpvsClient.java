@@ -119,6 +119,43 @@ public final class IpvsClient implements AutoCloseable {
         editDestination(service, destination.withWeight(weight).settings());
     }
 
+    /** The connection sync daemons running in this network namespace (none, a master, a backup, or both). */
+    public List<IpvsSyncDaemon> syncDaemons() {
+        List<IpvsSyncDaemon> out = new ArrayList<>();
+        for (NetlinkMessage m : connection.dump(codec.dumpDaemons())) {
+            if (codec.isMine(m)) {
+                out.add(codec.decodeDaemon(m));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Starts {@code daemon}; one of its role already running is stopped first (the kernel refuses a second one with
+     * {@code EEXIST}), so the call also moves a daemon to another interface or sync id.
+     */
+    public void startSyncDaemon(IpvsSyncDaemon daemon) {
+        for (IpvsSyncDaemon running : syncDaemons()) {
+            if (running.equals(daemon)) {
+                return;
+            }
+            if (running.role() == daemon.role()) {
+                stopSyncDaemon(daemon.role());
+            }
+        }
+        connection.execute(codec.newDaemon(daemon));
+    }
+
+    /** Stops the sync daemon of {@code role}; none running counts as done. */
+    public void stopSyncDaemon(IpvsSyncDaemon.Role role) {
+        for (IpvsSyncDaemon running : syncDaemons()) {
+            if (running.role() == role) {
+                connection.execute(codec.delDaemon(role));
+                return;
+            }
+        }
+    }
+
     /** Removes every service and destination in this network namespace. */
     public void flush() {
         connection.execute(codec.flush());

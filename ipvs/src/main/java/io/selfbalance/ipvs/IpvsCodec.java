@@ -30,11 +30,19 @@ public final class IpvsCodec {
     static final int CMD_SET_DEST = 6;
     static final int CMD_DEL_DEST = 7;
     static final int CMD_GET_DEST = 8;
+    static final int CMD_NEW_DAEMON = 9;
+    static final int CMD_DEL_DAEMON = 10;
+    static final int CMD_GET_DAEMON = 11;
     static final int CMD_GET_INFO = 15;
     static final int CMD_FLUSH = 17;
 
     static final int CMD_ATTR_SERVICE = 1;
     static final int CMD_ATTR_DEST = 2;
+    static final int CMD_ATTR_DAEMON = 3;
+
+    static final int DAEMON_ATTR_STATE = 1;
+    static final int DAEMON_ATTR_MCAST_IFN = 2;
+    static final int DAEMON_ATTR_SYNC_ID = 3;
 
     static final int SVC_ATTR_AF = 1;
     static final int SVC_ATTR_PROTOCOL = 2;
@@ -92,6 +100,44 @@ public final class IpvsCodec {
 
     public NetlinkRequest flush() {
         return request(GenericNetlink.message(CMD_FLUSH, VERSION), 0, "flush IPVS table");
+    }
+
+    /** Starts a sync daemon: state, interface and sync id (the kernel's defaults for group, port, TTL, size). */
+    public NetlinkRequest newDaemon(IpvsSyncDaemon d) {
+        AttributeWriter w = GenericNetlink.message(CMD_NEW_DAEMON, VERSION);
+        int nest = w.beginNested(CMD_ATTR_DAEMON);
+        w.putU32(DAEMON_ATTR_STATE, d.role().state());
+        w.putString(DAEMON_ATTR_MCAST_IFN, d.interfaceName());
+        w.putU32(DAEMON_ATTR_SYNC_ID, d.syncId());
+        w.endNested(nest);
+        return request(w, 0, "start " + d);
+    }
+
+    /** Stops the sync daemon of {@code role}. */
+    public NetlinkRequest delDaemon(IpvsSyncDaemon.Role role) {
+        AttributeWriter w = GenericNetlink.message(CMD_DEL_DAEMON, VERSION);
+        int nest = w.beginNested(CMD_ATTR_DAEMON);
+        w.putU32(DAEMON_ATTR_STATE, role.state());
+        w.endNested(nest);
+        return request(w, 0, "stop the " + role.name().toLowerCase(java.util.Locale.ROOT) + " sync daemon");
+    }
+
+    public NetlinkRequest dumpDaemons() {
+        return request(GenericNetlink.message(CMD_GET_DAEMON, VERSION), 0, "list IPVS sync daemons");
+    }
+
+    /** A running sync daemon from a {@code IPVS_CMD_GET_DAEMON} reply. */
+    public IpvsSyncDaemon decodeDaemon(NetlinkMessage m) {
+        Attributes d = GenericNetlink.attributes(m).nested(CMD_ATTR_DAEMON);
+        int state = d.u32(DAEMON_ATTR_STATE);
+        String ifname = d.string(DAEMON_ATTR_MCAST_IFN);
+        int syncId = d.u32(DAEMON_ATTR_SYNC_ID);
+        try {
+            return new IpvsSyncDaemon(IpvsSyncDaemon.Role.ofState(state), ifname, syncId & 0xff);
+        } catch (IllegalArgumentException e) {
+            throw new NetlinkFormatException("sync daemon reply not accepted: " + e.getMessage() + " (IPVS_DAEMON_ATTR_MCAST_IFN '"
+                    + printable(ifname) + "')", e);
+        }
     }
 
     public NetlinkRequest request(IpvsOperation op) {

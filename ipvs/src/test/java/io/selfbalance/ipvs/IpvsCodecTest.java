@@ -47,6 +47,49 @@ class IpvsCodecTest {
     }
 
     @Test
+    void syncDaemonRequestsCarryStateInterfaceAndSyncIdAndRepliesDecode() {
+        IpvsSyncDaemon master = new IpvsSyncDaemon(IpvsSyncDaemon.Role.MASTER, "eth0", 51);
+        NetlinkRequest start = codec.newDaemon(master);
+        assertEquals("start master sync daemon on eth0 (sync id 51)", start.operation());
+        NetlinkMessage m = asMessage(start);
+        assertEquals(IpvsCodec.CMD_NEW_DAEMON, GenericNetlink.command(m));
+        Attributes d = GenericNetlink.attributes(m).nested(IpvsCodec.CMD_ATTR_DAEMON);
+        assertEquals(List.of(1, 2, 3), d.types());
+        assertEquals(1, d.u32(IpvsCodec.DAEMON_ATTR_STATE));
+        // NUL-terminated, as the kernel's NLA_NUL_STRING policy for IPVS_DAEMON_ATTR_MCAST_IFN wants
+        assertArrayEquals(new byte[] {'e', 't', 'h', '0', 0}, d.bytes(IpvsCodec.DAEMON_ATTR_MCAST_IFN));
+        assertEquals(51, d.u32(IpvsCodec.DAEMON_ATTR_SYNC_ID));
+        // a GET_DAEMON reply has the same nested layout
+        assertEquals(master, codec.decodeDaemon(m));
+
+        NetlinkMessage stop = asMessage(codec.delDaemon(IpvsSyncDaemon.Role.BACKUP));
+        assertEquals(IpvsCodec.CMD_DEL_DAEMON, GenericNetlink.command(stop));
+        Attributes ds = GenericNetlink.attributes(stop).nested(IpvsCodec.CMD_ATTR_DAEMON);
+        assertEquals(List.of(1), ds.types());
+        assertEquals(2, ds.u32(IpvsCodec.DAEMON_ATTR_STATE));
+        assertEquals(IpvsCodec.CMD_GET_DAEMON, GenericNetlink.command(asMessage(codec.dumpDaemons())));
+    }
+
+    @Test
+    void syncDaemonValuesAreChecked() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new IpvsSyncDaemon(IpvsSyncDaemon.Role.MASTER, "a-very-long-ifname", 1));
+        assertTrue(e.getMessage().contains("'a-very-long-ifname'") && e.getMessage().contains("1-15"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new IpvsSyncDaemon(IpvsSyncDaemon.Role.BACKUP, "eth0", 256));
+        assertEquals("sync id 256 not allowed: 0..255", e.getMessage());
+        // a reply with an unknown state fails as a format error naming it
+        io.selfbalance.ipvs.netlink.AttributeWriter w = GenericNetlink.message(IpvsCodec.CMD_GET_DAEMON, IpvsCodec.VERSION);
+        int nest = w.beginNested(IpvsCodec.CMD_ATTR_DAEMON);
+        w.putU32(IpvsCodec.DAEMON_ATTR_STATE, 4);
+        w.putString(IpvsCodec.DAEMON_ATTR_MCAST_IFN, "eth0");
+        w.putU32(IpvsCodec.DAEMON_ATTR_SYNC_ID, 1);
+        w.endNested(nest);
+        io.selfbalance.ipvs.netlink.NetlinkFormatException f = assertThrows(io.selfbalance.ipvs.netlink.NetlinkFormatException.class,
+                () -> codec.decodeDaemon(new NetlinkMessage(0x22, 0, 1, 0, w.toByteArray())));
+        assertTrue(f.getMessage().contains("state 4"), f.getMessage());
+    }
+
+    @Test
     void portsGoInNetworkOrder() {
         NetlinkRequest r = codec.request(new IpvsOperation.AddService(IpvsService.tcp(parse("10.0.0.1"), 8080, "rr")));
         Attributes s = GenericNetlink.attributes(asMessage(r)).nested(IpvsCodec.CMD_ATTR_SERVICE);

@@ -93,7 +93,7 @@ public final class Lab {
     }
 
     static String usage() {
-        return "usage: Lab prepare --dist DIR --work DIR [--uml] [--advert-ms N] [--interval-ms N]\n"
+        return "usage: Lab prepare --dist DIR --work DIR [--uml] [--advert-ms N] [--interval-ms N] [--connection-sync true|false]\n"
                 + "       Lab play --work DIR [--scenario all|" + String.join("|", SCENARIOS)
                 + "[,...]] [--keep] [--machine] [--host] [--max-planned-failures N]";
     }
@@ -101,7 +101,8 @@ public final class Lab {
     static Map<String, String> options(String[] args) {
         Map<String, String> o = new LinkedHashMap<>();
         List<String> flags = List.of("--keep", "--machine", "--host", "--uml");
-        List<String> valued = List.of("--dist", "--work", "--scenario", "--advert-ms", "--interval-ms", "--max-planned-failures");
+        List<String> valued = List.of("--dist", "--work", "--scenario", "--advert-ms", "--interval-ms", "--max-planned-failures",
+                "--connection-sync");
         for (int i = 1; i < args.length; i++) {
             String a = args[i];
             if (flags.contains(a)) {
@@ -124,6 +125,17 @@ public final class Lab {
             throw new IllegalArgumentException(key + " is required");
         }
         return Path.of(v).toAbsolutePath();
+    }
+
+    private static boolean flag(Map<String, String> o, String key, boolean dflt) {
+        String v = o.get(key);
+        if (v == null) {
+            return dflt;
+        }
+        if (v.equals("true") || v.equals("false")) {
+            return Boolean.parseBoolean(v);
+        }
+        throw new IllegalArgumentException(key + " '" + v + "' is not allowed; allowed: true or false");
     }
 
     private static long number(Map<String, String> o, String key, long dflt, long min, long max) {
@@ -152,7 +164,8 @@ public final class Lab {
         long interval = number(o, "--interval-ms", d.clientIntervalMs(), 1, 10_000);
         LabSettings s = new LabSettings(d.nodes(), d.weights(), d.priorities(), d.port(), d.vip(), d.vrid(), advert,
                 d.probeIntervalMs(), d.probeFall(), d.probeRise(), Math.max(d.vipLifetimeMs(), 3 * advert),
-                d.drainMs(), interval, d.bridge(), d.probeTimeoutMs(), d.clientTimeoutMs());
+                d.drainMs(), interval, d.bridge(), d.probeTimeoutMs(), d.clientTimeoutMs(),
+                flag(o, "--connection-sync", d.connectionSync()));
         JettyBases.Dist found = JettyBases.find(dist);
         if (found.overlay().isEmpty()) {
             out.println("NOTE: no selfbalance overlay in " + dist + " (jetty-module not built yet?): the nodes run plain Jetty "

@@ -28,11 +28,12 @@ import java.util.Properties;
  * @param probeTimeoutMs   how long one health probe of the master may take (at most {@code probeIntervalMs})
  * @param clientTimeoutMs  the load client's timeout per request (connect and reply; the connect part is capped at
  *                         {@link #CLIENT_CONNECT_TIMEOUT_CAP_MS}, see {@link #clientConnectTimeoutMs()})
+ * @param connectionSync   {@code selfbalance.connection-sync} on every node (IPVS connection synchronisation)
  */
 public record LabSettings(int nodes, List<Integer> weights, List<Integer> priorities, int port, String vip,
                           int vrid, long advertMs, long probeIntervalMs, int probeFall, int probeRise,
                           long vipLifetimeMs, long drainMs, long clientIntervalMs, String bridge,
-                          long probeTimeoutMs, long clientTimeoutMs) {
+                          long probeTimeoutMs, long clientTimeoutMs, boolean connectionSync) {
 
     public static final String SUBNET = "192.168.77.";
     public static final String CLIENT_ADDRESS = SUBNET + "100";
@@ -43,7 +44,7 @@ public record LabSettings(int nodes, List<Integer> weights, List<Integer> priori
     /** Where the lab runs in the host's own namespaces (a kernel with IPVS): a new connection every 10 ms. */
     public static LabSettings defaults() {
         return new LabSettings(3, List.of(1, 2, 3), List.of(150, 100, 50), 8080, SUBNET + "254", 77,
-                1000, 1000, 2, 2, 5000, 2000, 10, "sblab0", 1000, 1000);
+                1000, 1000, 2, 2, 5000, 2000, 10, "sblab0", 1000, 1000, true);
     }
 
     /**
@@ -59,7 +60,7 @@ public record LabSettings(int nodes, List<Integer> weights, List<Integer> priori
         LabSettings d = defaults();
         return new LabSettings(d.nodes, d.weights, d.priorities, d.port, d.vip, d.vrid, d.advertMs, UML_PROBE_INTERVAL_MS,
                 d.probeFall, d.probeRise, d.vipLifetimeMs, UML_DRAIN_MS, UML_CLIENT_INTERVAL_MS, d.bridge,
-                UML_PROBE_INTERVAL_MS, UML_CLIENT_TIMEOUT_MS);
+                UML_PROBE_INTERVAL_MS, UML_CLIENT_TIMEOUT_MS, d.connectionSync);
     }
 
     static final long UML_CLIENT_INTERVAL_MS = 50;
@@ -79,6 +80,12 @@ public record LabSettings(int nodes, List<Integer> weights, List<Integer> priori
     public static final long CLIENT_CONNECT_TIMEOUT_CAP_MS = 3000;
     static final long UML_PROBE_INTERVAL_MS = 2000;
     static final long UML_DRAIN_MS = 6000;
+
+    /** These settings with {@code selfbalance.connection-sync} set to {@code on}. */
+    public LabSettings withConnectionSync(boolean on) {
+        return new LabSettings(nodes, weights, priorities, port, vip, vrid, advertMs, probeIntervalMs, probeFall, probeRise,
+                vipLifetimeMs, drainMs, clientIntervalMs, bridge, probeTimeoutMs, clientTimeoutMs, on);
+    }
 
     /** The load client's connect timeout: {@code clientTimeoutMs}, at most {@link #CLIENT_CONNECT_TIMEOUT_CAP_MS}. */
     public long clientConnectTimeoutMs() {
@@ -150,6 +157,7 @@ public record LabSettings(int nodes, List<Integer> weights, List<Integer> priori
         p.setProperty("bridge", bridge);
         p.setProperty("probeTimeoutMs", Long.toString(probeTimeoutMs));
         p.setProperty("clientTimeoutMs", Long.toString(clientTimeoutMs));
+        p.setProperty("connectionSync", Boolean.toString(connectionSync));
         try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             p.store(w, "selfbalance lab settings (written by Lab prepare, read by Lab play)");
         } catch (IOException e) {
@@ -173,7 +181,8 @@ public record LabSettings(int nodes, List<Integer> weights, List<Integer> priori
                 p.getProperty("bridge"),
                 // work dirs written before these keys existed: the values they ran with
                 Long.parseLong(p.getProperty("probeTimeoutMs", Long.toString(Math.min(1000, Long.parseLong(p.getProperty("probeIntervalMs")))))),
-                Long.parseLong(p.getProperty("clientTimeoutMs", "1000")));
+                Long.parseLong(p.getProperty("clientTimeoutMs", "1000")),
+                Boolean.parseBoolean(p.getProperty("connectionSync", "false")));
     }
 
     static List<Integer> ints(String csv) {

@@ -38,6 +38,7 @@ final class NodeIni {
         l.add("selfbalance.health.fall=" + s.probeFall());
         l.add("selfbalance.health.rise=" + s.probeRise());
         l.add("selfbalance.health.local-interval=" + s.probeIntervalMs() + "ms");
+        l.add("selfbalance.connection-sync=" + s.connectionSync());
         return l;
     }
 }

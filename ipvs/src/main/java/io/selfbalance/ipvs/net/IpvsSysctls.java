@@ -69,6 +69,25 @@ public final class IpvsSysctls {
         apply(previous);
     }
 
+    /**
+     * {@code net.ipv4.vs.backup_only}: with 1, a node whose backup sync daemon runs does not direct at all, so the
+     * packets the master forwards to it by direct routing reach its own server instead of being balanced again (a
+     * loop with a synced service on every node). Needed when connections are synchronised.
+     */
+    public int readBackupOnly() {
+        return get("backup_only");
+    }
+
+    /** Sets {@code backup_only} (0 or 1); returns the previous value. */
+    public int applyBackupOnly(int value) {
+        if (value != 0 && value != 1) {
+            throw new IllegalArgumentException("backup_only " + value + " not allowed; 0 or 1");
+        }
+        int previous = readBackupOnly();
+        set("backup_only", value);
+        return previous;
+    }
+
     private int get(String key) {
         return SysctlFile.read(vsDir.resolve(key), "net.ipv4.vs." + key, missing());
     }

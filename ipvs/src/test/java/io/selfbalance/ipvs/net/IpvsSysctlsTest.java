@@ -31,6 +31,19 @@ class IpvsSysctlsTest {
     }
 
     @Test
+    void backupOnlyIsSetAndItsPreviousValueReturned() throws Exception {
+        Files.writeString(vs.resolve("backup_only"), "0\n");
+        IpvsSysctls s = new IpvsSysctls(vs);
+        assertEquals(0, s.applyBackupOnly(1));
+        assertEquals("1\n", Files.readString(vs.resolve("backup_only")));
+        assertEquals(1, s.readBackupOnly());
+        assertEquals("backup_only 2 not allowed; 0 or 1",
+                assertThrows(IllegalArgumentException.class, () -> s.applyBackupOnly(2)).getMessage());
+        assertEquals(1, s.applyBackupOnly(0));
+        assertEquals(0, s.readBackupOnly());
+    }
+
+    @Test
     void valuesOutsideTheKernelsRangeAreRefusedNamingThem() {
         assertEquals("conn_reuse_mode 4 not allowed; the kernel's bits are 0..3",
                 assertThrows(IllegalArgumentException.class, () -> new IpvsSysctls.Settings(4, 1)).getMessage());

@@ -122,6 +122,8 @@ public final class ClusterController {
     private boolean waitingForPeersLogged;
     /** Whether this node takes part in the election: every peer's weight settled once, or the wait bound passed. */
     private boolean electionGateOpen;
+    /** Drained, handed over and out of IPVS: no service of ours may come back (see {@link #retire()}). */
+    private boolean retired;
     private HealthObservation lastLocalReadiness;
     private long lastLocalReadinessNanos;
     private final ArrayDeque<StatusSnapshot.Transition> transitions = new ArrayDeque<>();
@@ -207,10 +209,20 @@ public final class ClusterController {
         } catch (RuntimeException e) {
             error("DR sysctls (arp_ignore=3, arp_announce=2, vs.conn_reuse_mode=3, vs.expire_nodest_conn=1)", e);
         }
-        // stale state of an earlier run: our IPVS services (owned keys only), our VIPs on the interface
+        // stale state of an earlier run: our IPVS services (owned keys only), our VIPs on the interface, and a sync
+        // daemon of ours from a run with connection-sync (a backup daemon left running would stop this node directing)
         reconcile(List.of());
+        if (!config.connectionSync()) {
+            for (EffectiveConfig.Router r : config.routers()) {
+                try {
+                    dataPlane.connectionSync(DataPlane.SyncRole.NONE, r.vrid());
+                } catch (RuntimeException e) {
+                    error("stopping a stale IPVS connection sync daemon (sync id " + r.vrid() + ")", e);
+                }
+            }
+        }
         for (EffectiveConfig.Router r : config.routers()) {
-            RoleSwitch rs = new RoleSwitch(r, dataPlane, config.vipLifetime(), switchOwner);
+            RoleSwitch rs = new RoleSwitch(r, dataPlane, config.vipLifetime(), switchOwner, config.connectionSync());
             rs.takeBackupPosition();
             switches.put(r.name(), rs);
         }
@@ -561,7 +573,16 @@ public final class ClusterController {
         return true;
     }
 
+    /**
+     * The IPVS services of the routers this node is master of; with connection synchronisation those of every router
+     * in every role (a backup's are inert while its backup sync daemon runs, and bind the entries it receives to their
+     * destinations; a new master finds its table in place), until the node retires.
+     */
     private void reconcileMasters() {
+        if (config.connectionSync() && !retired) {
+            reconcile(config.routers());
+            return;
+        }
         List<EffectiveConfig.Router> masterOf = switches.values().stream().filter(RoleSwitch::isMaster).map(RoleSwitch::config).toList();
         reconcile(masterOf);
     }
@@ -767,6 +788,7 @@ public final class ClusterController {
     /** After a drain and handover: probes and ticks stop, IPVS services go; VIPs stay on lo until {@link #stop()}. */
     private CompletableFuture<Void> retire() {
         return onLoopThenPublish("retiring after the drain", () -> {
+            retired = true;
             stopTickAndProbes();
             if (dataPlane != null) {
                 reconcile(List.of());
@@ -825,6 +847,7 @@ public final class ClusterController {
 
     private CompletableFuture<Void> cleanUp() {
         return onLoopThenPublish("clean-up on stop", () -> {
+            retired = true;
             stopTickAndProbes();
             if (dataPlane != null) {
                 // a stop never leaves our IPVS services or a VIP behind: services first, then the addresses

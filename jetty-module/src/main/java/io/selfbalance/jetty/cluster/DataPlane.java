@@ -46,6 +46,17 @@ public interface DataPlane extends AutoCloseable {
     /** The owned part of the kernel's IPVS table, with counters, as the kernel has it now. */
     IpvsTable ownedTable();
 
+    /** Which IPVS connection sync daemon runs on this node ({@code selfbalance.connection-sync}). */
+    enum SyncRole { NONE, MASTER, BACKUP }
+
+    /**
+     * Runs exactly the connection sync daemon of {@code role} on the interface, with {@code syncId}; NONE stops the
+     * daemons on the interface with {@code syncId} (ours; others are left alone). The first call with MASTER or BACKUP
+     * also sets {@code net.ipv4.vs.backup_only=1}, which {@link #restoreSysctls()} puts back: a node running the backup
+     * daemon then does not direct.
+     */
+    void connectionSync(SyncRole role, int syncId);
+
     /** Closes sockets (does not change the kernel). */
     @Override
     void close();

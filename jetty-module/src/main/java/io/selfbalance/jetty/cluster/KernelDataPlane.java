@@ -3,6 +3,7 @@ package io.selfbalance.jetty.cluster;
 import io.selfbalance.ipvs.IpvsClient;
 import io.selfbalance.ipvs.IpvsReconciler;
 import io.selfbalance.ipvs.IpvsService;
+import io.selfbalance.ipvs.IpvsSyncDaemon;
 import io.selfbalance.ipvs.IpvsTable;
 import io.selfbalance.ipvs.net.AddressClient;
 import io.selfbalance.ipvs.net.AddressLifetime;
@@ -40,6 +41,7 @@ public final class KernelDataPlane implements DataPlane {
     private ArpSysctls.Settings changedSysctls; // what was there before we changed it; null = we changed nothing
     private final IpvsSysctls ipvsSysctls = new IpvsSysctls();
     private IpvsSysctls.Settings changedIpvsSysctls; // likewise
+    private Integer changedBackupOnly; // likewise, for net.ipv4.vs.backup_only
 
     /**
      * Opens IPVS first: on a kernel without IPVS this fails ({@link io.selfbalance.ipvs.IpvsUnavailableException}),
@@ -105,7 +107,45 @@ public final class KernelDataPlane implements DataPlane {
     }
 
     @Override
+    public void connectionSync(SyncRole role, int syncId) {
+        if (role == SyncRole.NONE) {
+            for (IpvsSyncDaemon d : ipvs.syncDaemons()) {
+                if (d.interfaceName().equals(interfaceName) && d.syncId() == syncId) {
+                    ipvs.stopSyncDaemon(d.role());
+                }
+            }
+            return;
+        }
+        if (changedBackupOnly == null) {
+            int found = ipvsSysctls.readBackupOnly();
+            if (found != 1) {
+                changedBackupOnly = found; // recorded before it is written, as for the other sysctls
+                ipvsSysctls.applyBackupOnly(1);
+            }
+        }
+        // the other role's daemon first: a new master must direct (no backup daemon, so backup_only does not apply)
+        // before the VIP arrives, and a new backup must not send entries any more
+        ipvs.stopSyncDaemon(role == SyncRole.MASTER ? IpvsSyncDaemon.Role.BACKUP : IpvsSyncDaemon.Role.MASTER);
+        ipvs.startSyncDaemon(new IpvsSyncDaemon(role == SyncRole.MASTER ? IpvsSyncDaemon.Role.MASTER : IpvsSyncDaemon.Role.BACKUP,
+                interfaceName, syncId));
+    }
+
+    @Override
     public void restoreSysctls() {
+        try {
+            if (changedBackupOnly != null) {
+                ipvsSysctls.applyBackupOnly(changedBackupOnly);
+                changedBackupOnly = null;
+            }
+        } catch (RuntimeException e) {
+            // the other sysctls are still put back
+            restoreDrSysctls();
+            throw e;
+        }
+        restoreDrSysctls();
+    }
+
+    private void restoreDrSysctls() {
         try {
             if (changedIpvsSysctls != null) {
                 ipvsSysctls.restore(changedIpvsSysctls);
@@ -121,7 +161,7 @@ public final class KernelDataPlane implements DataPlane {
 
     /** Whether {@link #applyDrSysctls()} changed anything that {@link #restoreSysctls()} will put back. */
     public boolean changedSysctls() {
-        return changedSysctls != null || changedIpvsSysctls != null;
+        return changedSysctls != null || changedIpvsSysctls != null || changedBackupOnly != null;
     }
 
     @Override

@@ -26,6 +26,10 @@ import java.util.List;
  * <li>Leaving MASTER: IPVS services of its VIPs removed; announcements stopped; VIP off the interface; VIP on
  * {@code lo} with host scope, so this node still accepts what the new master forwards to it.</li>
  * </ul>
+ * With connection synchronisation ({@code selfbalance.connection-sync}) the node-wide sync daemon follows the role: the
+ * backup daemon in the backup position; becoming MASTER switches to the master daemon before the VIP moves (the
+ * backup daemon's {@code backup_only} would keep the new master from directing); leaving MASTER switches back once
+ * the VIP is on {@code lo}. The IPVS services then stay on backups (the controller keeps them, inert).
  * Every step is attempted even when an earlier one failed (a release must never stop half-way); failures are
  * counted and reported. Runs on the control-plane loop only (the VRRP listener thread); no locks.
  */
@@ -62,11 +66,26 @@ public final class RoleSwitch implements VrrpListener {
     private long roleSwitches;
     private Transition lastTransition;
 
+    private final boolean connectionSync;
+
     public RoleSwitch(EffectiveConfig.Router config, DataPlane dataPlane, Duration vipLifetime, Owner owner) {
+        this(config, dataPlane, vipLifetime, owner, false);
+    }
+
+    /** With {@code connectionSync}, the switch also moves the IPVS connection sync daemon (sync id = the VRID). */
+    public RoleSwitch(EffectiveConfig.Router config, DataPlane dataPlane, Duration vipLifetime, Owner owner, boolean connectionSync) {
         this.config = config;
         this.dataPlane = dataPlane;
         this.vipLifetime = vipLifetime;
         this.owner = owner;
+        this.connectionSync = connectionSync;
+    }
+
+    private void syncDaemon(DataPlane.SyncRole role) {
+        if (connectionSync) {
+            step("run the " + role.name().toLowerCase(java.util.Locale.ROOT) + " IPVS connection sync daemon (sync id "
+                    + config.vrid() + ")", () -> dataPlane.connectionSync(role, config.vrid()));
+        }
     }
 
     public EffectiveConfig.Router config() {
@@ -105,6 +124,7 @@ public final class RoleSwitch implements VrrpListener {
 
     /** Before the router starts: the VIPs where a backup keeps them ({@code lo}, host scope), none on the interface. */
     public void takeBackupPosition() {
+        syncDaemon(DataPlane.SyncRole.BACKUP);
         for (IpPrefix vip : config.vips()) {
             step("remove stale VIP " + vip + " from the interface", () -> dataPlane.vipOffInterface(vip.address()));
             step("add VIP " + vip.address().getHostAddress() + " on lo", () -> dataPlane.vipOnLoopback(vip.address()));
@@ -127,6 +147,7 @@ public final class RoleSwitch implements VrrpListener {
         master = true;
         handingOver = false;
         roleSwitches++;
+        syncDaemon(DataPlane.SyncRole.MASTER);
         for (IpPrefix vip : config.vips()) {
             InetAddress a = vip.address();
             step("remove VIP " + a.getHostAddress() + " from lo", () -> dataPlane.vipOffLoopback(a));
@@ -151,6 +172,7 @@ public final class RoleSwitch implements VrrpListener {
             step("remove VIP " + vip + " from the interface", () -> dataPlane.vipOffInterface(a));
             step("add VIP " + a.getHostAddress() + " on lo", () -> dataPlane.vipOnLoopback(a));
         }
+        syncDaemon(DataPlane.SyncRole.BACKUP);
     }
 
     @Override
@@ -217,6 +239,7 @@ public final class RoleSwitch implements VrrpListener {
         reannouncements.forEach(DataPlane.Announcement::cancel);
         reannouncements.clear();
         master = false;
+        syncDaemon(DataPlane.SyncRole.NONE);
         for (IpPrefix vip : config.vips()) {
             step("remove VIP " + vip + " from the interface", () -> dataPlane.vipOffInterface(vip.address()));
             step("remove VIP " + vip.address().getHostAddress() + " from lo", () -> dataPlane.vipOffLoopback(vip.address()));

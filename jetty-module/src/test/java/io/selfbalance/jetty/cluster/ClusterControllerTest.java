@@ -101,10 +101,11 @@ class ClusterControllerTest {
         c.start().get(10, TimeUnit.SECONDS);
         await(() -> "MASTER".equals(c.status().roleOf("main")) && c.status().nodes().get(0).weight() == 3, c);
         List<String> start = onLoop(() -> List.copyOf(calls));
-        assertEquals(List.of("open [TCP 192.168.77.254:8080]", "sysctls on", "vip off if 192.168.77.254", "vip on lo 192.168.77.254"),
-                start.subList(0, 4), "stale state first, then the backup position: " + start);
+        // without connection-sync, a sync daemon of an earlier run with it (sync id = the VRID) is stopped as stale state
+        assertEquals(List.of("open [TCP 192.168.77.254:8080]", "sysctls on", "sync NONE 51", "vip off if 192.168.77.254", "vip on lo 192.168.77.254"),
+                start.subList(0, 5), "stale state first, then the backup position: " + start);
         int master = start.indexOf("vip on if 192.168.77.254/24 30s");
-        assertTrue(master > 4 && start.get(master - 1).equals("vip off lo 192.168.77.254"), start.toString());
+        assertTrue(master > 5 && start.get(master - 1).equals("vip off lo 192.168.77.254"), start.toString());
         assertTrue(start.get(master + 1).startsWith("announce 192.168.77.254"), start.toString());
         assertTrue(start.stream().anyMatch(s -> s.contains("add service TCP 192.168.77.254:8080 wrr")), start.toString());
         StatusSnapshot s = c.status();
@@ -346,6 +347,64 @@ class ClusterControllerTest {
                     .contains("192.168.77.12:8080 DIRECT_ROUTE weight 2")), c);
             assertTrue(c.status().toJson().contains("MASTER_DOWN_TIMEOUT"), c.status().toJson());
             c.stop().get(15, TimeUnit.SECONDS);
+        } finally {
+            n2Sender.shutdownNow();
+        }
+    }
+
+    /**
+     * With connection-sync a backup runs the backup sync daemon and keeps the IPVS service with the weights its own
+     * probes found (inert in the kernel while the backup daemon runs), so that the entries it receives bind to their
+     * destinations and a new master finds its table in place: taking over switches only the daemon. On stop, no
+     * service and no daemon remain.
+     */
+    @Test
+    void withConnectionSyncABackupKeepsTheServiceAndTheNewMasterOnlySwitchesTheDaemon() throws Exception {
+        ReadyNode node = readyNode();
+        int port = node.port();
+        EffectiveConfig cfg = withPeer(singleNode(port, 1,
+                new EffectiveConfig.Health(Duration.ofMillis(100), Duration.ofSeconds(40), 2, 2, Duration.ofMillis(50), io.selfbalance.config.ResignOn.READINESS)),
+                "http://127.0.0.1:" + port + "/health/ready").withConnectionSync(true);
+        InetAddress n2 = RoleSwitchTest.ip("192.168.77.12");
+        InetAddress group = RoleSwitchTest.ip("224.0.0.18");
+        byte[] advert = io.selfbalance.vrrp.VrrpCodec.encode(io.selfbalance.vrrp.VrrpAdvertisement.v3(io.selfbalance.vrrp.IpFamily.IPV4, 51, 200, 10,
+                List.of(RoleSwitchTest.ip("192.168.77.254"))), n2, group, ChecksumMode.WITH_PSEUDO_HEADER);
+        java.util.concurrent.atomic.AtomicBoolean n2Advertises = new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.util.concurrent.ScheduledExecutorService n2Sender = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        VrrpTransport transport = transport(receiver -> n2Sender.scheduleAtFixedRate(() -> {
+            if (n2Advertises.get()) {
+                receiver.accept(new io.selfbalance.vrrp.ReceivedDatagram(io.selfbalance.vrrp.IpFamily.IPV4, n2, group, 255, advert));
+            }
+        }, 0, 100, TimeUnit.MILLISECONDS));
+        List<String> calls = plane.calls;
+        ClusterController c = new ClusterController(cfg, loop, (config, owned, l, errors) -> plane, s -> transport,
+                evaluator::evaluateAsync, node.drain());
+        try {
+            c.start().get(10, TimeUnit.SECONDS);
+            await(() -> c.status().ipvs().size() == 1 && c.status().ipvs().get(0).destinations().size() == 2
+                    && c.status().ipvs().get(0).destinations().stream().allMatch(d -> d.weight() > 0), c);
+            assertEquals("BACKUP", c.status().roleOf("main"), "n2 (priority 200) is master: " + c.status().toJson());
+            assertEquals(DataPlane.SyncRole.BACKUP, onLoop(() -> plane.syncRole));
+            List<String> backup = onLoop(() -> List.copyOf(calls));
+            assertFalse(backup.contains("sync NONE 51"), "with connection-sync no stale-daemon clean-up: " + backup);
+            assertTrue(backup.indexOf("sync BACKUP 51") < backup.indexOf("vip on lo 192.168.77.254"), backup.toString());
+            assertFalse(backup.stream().anyMatch(x -> x.startsWith("vip on if")), backup.toString());
+
+            onLoop(() -> {
+                calls.clear();
+                return null;
+            });
+            n2Advertises.set(false);
+            await(() -> "MASTER".equals(c.status().roleOf("main")), c);
+            List<String> takeover = onLoop(() -> List.copyOf(calls));
+            assertEquals("sync MASTER 51", takeover.get(0), takeover.toString());
+            assertTrue(takeover.indexOf("vip on if 192.168.77.254/24 30s") > 0, takeover.toString());
+            assertFalse(takeover.stream().anyMatch(x -> x.contains("add service")), "the service was in place: " + takeover);
+            c.stop().get(15, TimeUnit.SECONDS);
+            List<String> stopped = onLoop(() -> List.copyOf(calls));
+            assertTrue(stopped.stream().anyMatch(x -> x.contains("delete service TCP 192.168.77.254:8080")), stopped.toString());
+            assertEquals(DataPlane.SyncRole.NONE, plane.syncRole, stopped.toString());
+            assertTrue(plane.table.entries().isEmpty() && plane.onInterface.isEmpty() && plane.onLoopback.isEmpty(), stopped.toString());
         } finally {
             n2Sender.shutdownNow();
         }

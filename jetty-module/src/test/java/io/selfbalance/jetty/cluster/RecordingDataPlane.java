@@ -104,6 +104,15 @@ final class RecordingDataPlane implements DataPlane {
         return new IpvsReconciler.Report(ops.stream().map(o -> new IpvsClient.Result(o, IpvsClient.Status.APPLIED, null)).toList());
     }
 
+    /** The sync daemon running now (NONE when none; a NONE call stops it only when its sync id matches). */
+    DataPlane.SyncRole syncRole = DataPlane.SyncRole.NONE;
+
+    @Override
+    public void connectionSync(DataPlane.SyncRole role, int syncId) {
+        call("sync " + role + " " + syncId);
+        syncRole = role;
+    }
+
     @Override
     public void resync() {
     }

@@ -35,6 +35,10 @@ class RoleSwitchTest {
     private final List<RoleSwitch> masters = new ArrayList<>();
 
     private RoleSwitch roleSwitch(EffectiveConfig.Router r) {
+        return roleSwitch(r, false);
+    }
+
+    private RoleSwitch roleSwitch(EffectiveConfig.Router r, boolean connectionSync) {
         return new RoleSwitch(r, plane, Duration.ofSeconds(30), new RoleSwitch.Owner() {
             @Override
             public void mastershipChanged(RoleSwitch router) {
@@ -49,7 +53,7 @@ class RoleSwitchTest {
             @Override
             public void changed() {
             }
-        });
+        }, connectionSync);
     }
 
     private static StateChange change(VrrpState from, VrrpState to, TransitionCause cause) {
@@ -69,6 +73,30 @@ class RoleSwitchTest {
         assertEquals(List.of("vip off lo 192.168.77.254", "vip on if 192.168.77.254/24 30s", "announce 192.168.77.254 x3",
                 "ipvs with main"), plane.calls);
         assertTrue(rs.isMaster());
+    }
+
+    /**
+     * With connection synchronisation the sync daemon follows the role: backup daemon in the backup position; the
+     * master daemon before the VIP moves to the interface (while the backup daemon runs, backup_only keeps the node
+     * from directing); back to the backup daemon once the VIP is on lo; none after removeAll.
+     */
+    @Test
+    void withConnectionSyncTheSyncDaemonFollowsTheRoleInASafeOrder() {
+        RoleSwitch rs = roleSwitch(router("main", VIP), true);
+        rs.takeBackupPosition();
+        assertEquals(List.of("sync BACKUP 51", "vip off if 192.168.77.254", "vip on lo 192.168.77.254"), plane.calls);
+        plane.calls.clear();
+        rs.stateChanged(change(VrrpState.BACKUP, VrrpState.MASTER, TransitionCause.MASTER_DOWN_TIMEOUT));
+        assertEquals(List.of("sync MASTER 51", "vip off lo 192.168.77.254", "vip on if 192.168.77.254/24 30s",
+                "announce 192.168.77.254 x3", "ipvs with main"), plane.calls);
+        plane.calls.clear();
+        rs.stateChanged(change(VrrpState.MASTER, VrrpState.BACKUP, TransitionCause.HIGHER_PRIORITY_SEEN));
+        assertEquals(List.of("ipvs without main", "announce cancelled 192.168.77.254", "vip off if 192.168.77.254",
+                "vip on lo 192.168.77.254", "sync BACKUP 51"), plane.calls);
+        plane.calls.clear();
+        rs.removeAll();
+        assertEquals(List.of("sync NONE 51", "vip off if 192.168.77.254", "vip off lo 192.168.77.254"), plane.calls);
+        assertEquals(List.of(), errors);
     }
 
     @Test
