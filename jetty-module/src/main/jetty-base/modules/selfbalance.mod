@@ -56,9 +56,9 @@ jetty.webapp.addProtectedClasses+=,org.eclipse.microprofile.health.
 # selfbalance.vip-lifetime=30s
 
 ## IPVS connection synchronisation: the master's kernel multicasts its connection entries on the interface
-## (sync id = the router's VRID) and every backup's kernel keeps them (backups also keep the IPVS service,
-## inert while net.ipv4.vs.backup_only=1), so a new master keeps forwarding the connections already open
-## (keep-alive clients) instead of resetting them. Needs exactly one router. true or false.
+## (sync id = the router's VRID) and every backup's kernel keeps them (backups keep the IPVS service with only
+## themselves weighted), so a new master keeps forwarding the connections already open (keep-alive clients)
+## instead of resetting them. Needs exactly one router. true or false.
 # selfbalance.connection-sync=false
 
 ## --- VRRP virtual routers (at least one; "main" is an example name) ------------------------------

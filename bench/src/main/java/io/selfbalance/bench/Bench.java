@@ -349,10 +349,14 @@ public final class Bench {
         BenchLab.sh(30_000, "for i in $(seq 1 100); do ip -o link show | grep -q -e ' sbv' -e ' sblab0' || exit 0; sleep 0.2; done; exit 1");
     }
 
-    /** Exactly one node holds the VIP on eth0, and its IPVS table has every node with weight > 0. */
+    /**
+     * Exactly one node holds the VIP on eth0, it is the node with the highest priority (both systems preempt: a
+     * restarted former master that has not taken over yet would do so in the middle of the next trial, as in the
+     * 2026-11-26 run's cut trial 6), and its IPVS table has every node with weight > 0.
+     */
     static boolean stable(BenchLab lab) {
         List<String> m = lab.masters();
-        if (m.size() != 1) {
+        if (m.size() != 1 || !m.get(0).equals(preferredMaster(lab.settings()))) {
             return false;
         }
         Map<String, Integer> w = lab.ipvsWeights(m.get(0));
@@ -366,6 +370,17 @@ public final class Bench {
             }
         }
         return true;
+    }
+
+    /** The node with the highest VRRP priority (every node runs between trials). */
+    static String preferredMaster(io.selfbalance.lab.LabSettings s) {
+        int best = 0;
+        for (int i = 1; i < s.nodes(); i++) {
+            if (s.priorities().get(i) > s.priorities().get(best)) {
+                best = i;
+            }
+        }
+        return s.name(best);
     }
 
     /** The client's last one-second tick had successes and no failures. */

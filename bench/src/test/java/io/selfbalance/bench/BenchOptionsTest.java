@@ -43,6 +43,16 @@ class BenchOptionsTest {
     }
 
     @Test
+    void aTrialStartsOnlyUnderTheNodeWithTheHighestPriority() {
+        io.selfbalance.lab.LabSettings d = io.selfbalance.lab.LabSettings.uml();
+        assertEquals("n1", Bench.preferredMaster(d), "priorities " + d.priorities());
+        io.selfbalance.lab.LabSettings swapped = new io.selfbalance.lab.LabSettings(3, d.weights(), java.util.List.of(50, 100, 150),
+                d.port(), d.vip(), d.vrid(), d.advertMs(), d.probeIntervalMs(), d.probeFall(), d.probeRise(), d.vipLifetimeMs(),
+                d.drainMs(), d.clientIntervalMs(), d.bridge(), d.probeTimeoutMs(), d.clientTimeoutMs(), d.connectionSync());
+        assertEquals("n3", Bench.preferredMaster(swapped));
+    }
+
+    @Test
     void anUnknownOrValuelessArgumentIsRejected() {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> Bench.options(new String[] {"check", "--trails", "5"}))
                 .getMessage().contains("unknown argument '--trails'"));

@@ -72,12 +72,12 @@ final class CrossFieldRules {
         checkServices(config, raw, problems);
 
         if (config.connectionSync() && routers.size() > 1) {
-            // backup_only stops a node directing while its backup daemon runs: a node that is backup of one router
-            // and master of another would stop balancing the second one's traffic
+            // one master and one backup daemon per host, one sync id each: the routers' entries would mix (a node
+            // that is master of one router and backup of another is not supported yet)
             String key = "selfbalance.connection-sync";
             problems.add(new Problem(key, raw.valueOrDefault(key),
                     "needs exactly one virtual router, " + routers.size() + " are configured (" + String.join(", ", routers.keySet())
-                            + "): the kernel keeps one master and one backup sync daemon per host, and a backup stops directing",
+                            + "): the kernel keeps one master and one backup sync daemon per host, with one sync id each",
                     Set.of(key)));
         }
 

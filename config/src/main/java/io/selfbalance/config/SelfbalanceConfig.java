@@ -81,10 +81,10 @@ public interface SelfbalanceConfig {
     /**
      * {@code selfbalance.connection-sync}: the kernel's IPVS connection synchronisation between the nodes. The master
      * runs the master sync daemon, which multicasts the connection entries it creates on {@code selfbalance.interface}
-     * (sync id = the router's VRID); every backup runs the backup daemon, keeps the same IPVS services (inert: the
-     * backup sets {@code net.ipv4.vs.backup_only=1}) and so knows every connection's real server, which lets a new
-     * master keep forwarding connections already open (keep-alive clients) instead of resetting them. Needs exactly one
-     * router. Default false.
+     * (sync id = the router's VRID); every backup runs the backup daemon and keeps the IPVS services as a standby
+     * table (every node a destination, only itself weighted), so it knows every connection's real server: a new
+     * master keeps forwarding the connections already open (keep-alive clients) instead of resetting them. Needs
+     * exactly one router. Default false.
      */
     @WithDefault("false")
     boolean connectionSync();

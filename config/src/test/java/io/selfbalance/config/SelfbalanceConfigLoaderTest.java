@@ -466,7 +466,7 @@ class SelfbalanceConfigLoaderTest {
         assertTrue(e.connectionSync());
         assertEquals("true", e.asProperties().get("selfbalance.connection-sync"));
         assertEquals(List.of("selfbalance.connection-sync=true: needs exactly one virtual router, 2 are configured (main, second): "
-                        + "the kernel keeps one master and one backup sync daemon per host, and a backup stops directing"),
+                        + "the kernel keeps one master and one backup sync daemon per host, with one sync id each"),
                 problemsWith("selfbalance.connection-sync", "true", "selfbalance.routers.second.vrid", "52",
                         "selfbalance.routers.second.vips", "192.168.77.253/24"));
     }

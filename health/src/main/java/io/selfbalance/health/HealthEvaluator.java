@@ -158,8 +158,14 @@ public final class HealthEvaluator implements AutoCloseable {
                                 + timeoutMillis + " ms)"));
     }
 
-    /** The run in progress for {@code r}, or a new one. */
+    /** The run in progress for {@code r}, or a new one; an {@link InstantCheck} runs here and now. */
     private Run runOf(Registration r) {
+        if (r.check() instanceof InstantCheck) {
+            CompletableFuture<HealthCheckResponse> done = new CompletableFuture<>();
+            long start = System.nanoTime();
+            call(r.check(), done);
+            return new Run(done, start);
+        }
         while (true) {
             Run current = r.inFlight.get();
             if (current != null && !current.future().isDone()) {

@@ -45,6 +45,33 @@ class HealthEvaluatorTest {
         }
     }
 
+    /** An InstantCheck runs on the evaluating thread (no pool thread); an ordinary check on the pool. */
+    @Test
+    void anInstantCheckRunsOnTheEvaluatingThreadAndOthersOnThePool() {
+        java.util.List<String> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
+        registry.register("selfbalance", HealthKind.READINESS, (InstantCheck) () -> {
+            threads.add("instant " + Thread.currentThread().getName());
+            return HealthCheckResponse.up("instant");
+        });
+        registry.register("app", HealthKind.READINESS, () -> {
+            threads.add("pooled " + Thread.currentThread().getName());
+            return HealthCheckResponse.up("pooled");
+        });
+        registry.applicationsDeployed(); // readiness is not held DOWN for webapps still deploying
+        String caller = Thread.currentThread().getName();
+        HealthReport r = evaluator.evaluate(HealthKind.READINESS);
+        assertEquals(200, r.httpStatus(), r.toJson());
+        assertTrue(threads.contains("instant " + caller), threads.toString());
+        assertTrue(threads.stream().anyMatch(t -> t.startsWith("pooled selfbalance-health-")), threads.toString());
+        // and a throwing one is still a DOWN under its class name, not a failed evaluation
+        registry.register("selfbalance", HealthKind.READINESS, (InstantCheck) () -> {
+            throw new IllegalStateException("flag unreadable");
+        });
+        HealthReport down = evaluator.evaluate(HealthKind.READINESS);
+        assertEquals(503, down.httpStatus(), down.toJson());
+        assertTrue(down.toJson().contains("flag unreadable"), down.toJson());
+    }
+
     @Test
     void throwingCheckIsDownUnderItsClassName() {
         registry.register("app", HealthKind.LIVENESS, new ExplodingCheck());

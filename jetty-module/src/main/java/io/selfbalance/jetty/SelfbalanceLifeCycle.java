@@ -13,9 +13,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
-import io.netty.channel.DefaultEventLoop;
 import io.netty.channel.EventLoop;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import io.selfbalance.config.ConfigurationException;
 import io.selfbalance.config.EffectiveConfig;
 import io.selfbalance.config.SelfbalanceConfig;
@@ -102,7 +100,8 @@ public class SelfbalanceLifeCycle extends ContainerLifeCycle {
 
     private volatile SelfbalanceStatus.Phase phase = SelfbalanceStatus.Phase.CONFIGURED;
     private volatile HealthEvaluator evaluator;
-    private volatile DefaultEventLoop controlPlane;
+    private volatile EventLoop controlPlane;
+    private volatile io.netty.channel.MultiThreadIoEventLoopGroup controlPlaneGroup;
     private volatile ClusterController cluster;
     /** Metrics, transition/weight log lines, notify hooks, the metrics endpoint and the status page. */
     private final SelfbalanceOps ops;
@@ -527,7 +526,9 @@ public class SelfbalanceLifeCycle extends ContainerLifeCycle {
         drainRegistration = registry.register(HealthRegistry.SELFBALANCE_OWNER, HealthKind.READINESS, drain);
         evaluator = new HealthEvaluator(registry, healthSettings);
         ops.start();
-        controlPlane = new DefaultEventLoop(new DefaultThreadFactory("selfbalance-control", true));
+        // one thread that does I/O: the cluster layer's health probes run on it too (PeerProber.sharing)
+        controlPlaneGroup = io.selfbalance.health.probe.PeerProber.singleThreadGroup("selfbalance-control");
+        controlPlane = (EventLoop) controlPlaneGroup.next();
         // InheritedListener: also reaches contexts already deployed and every collection below the server
         server.addEventListener(webappChecks);
         server.addEventListener(serverListener);
@@ -566,10 +567,11 @@ public class SelfbalanceLifeCycle extends ContainerLifeCycle {
         if (stoppingEvaluator != null) {
             stoppingEvaluator.close();
         }
-        DefaultEventLoop loop = controlPlane;
+        io.netty.channel.MultiThreadIoEventLoopGroup group = controlPlaneGroup;
+        controlPlaneGroup = null;
         controlPlane = null;
-        if (loop != null) {
-            loop.shutdownGracefully(0, 2, TimeUnit.SECONDS).await(Duration.ofSeconds(5).toMillis());
+        if (group != null) {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).await(Duration.ofSeconds(5).toMillis());
         }
         publish(SelfbalanceStatus.Phase.STOPPED);
     }

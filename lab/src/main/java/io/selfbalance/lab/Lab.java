@@ -240,12 +240,13 @@ public final class Lab {
         out.println("selfbalance lab: " + s.nodes() + " nodes " + s.names() + " + client on bridge " + s.bridge()
                 + ", VIP " + s.vip() + ":" + s.port() + ", weights " + s.weights() + ", priorities " + s.priorities()
                 + ", advert " + s.advertMs() + " ms, probes " + s.probeIntervalMs() + " ms x fall " + s.probeFall()
-                + "/rise " + s.probeRise() + ", VIP lifetime " + s.vipLifetimeMs() + " ms");
+                + "/rise " + s.probeRise() + ", VIP lifetime " + s.vipLifetimeMs() + " ms, connection sync "
+                + (s.connectionSync() ? "on" : "off"));
         out.println("work dir " + work + " (node logs: <node>/logs/lab-jetty.log, client: client.log)");
         machine("LAB-SETTINGS nodes=" + s.nodes() + " weights=" + csv(s.weights()) + " priorities=" + csv(s.priorities())
                 + " advertMs=" + s.advertMs() + " probeIntervalMs=" + s.probeIntervalMs() + " probeFall=" + s.probeFall()
                 + " probeRise=" + s.probeRise() + " vipLifetimeMs=" + s.vipLifetimeMs() + " drainMs=" + s.drainMs()
-                + " clientIntervalMs=" + s.clientIntervalMs());
+                + " clientIntervalMs=" + s.clientIntervalMs() + " connectionSync=" + s.connectionSync());
         cluster.createTopology();
         cluster.watch();
         for (String n : s.names()) {
@@ -388,10 +389,12 @@ public final class Lab {
         mark("steady", LoadClient.nowUs());
         long budget = target * s.clientIntervalMs() * 3 + 30_000;
         long t0 = System.currentTimeMillis();
-        // the window closes once the client's ticks add up to the target (plus a little for ticks in flight)
+        // the window closes once the client's ticks add up to the target plus 10 %: ticks count completions, the
+        // window requests sent inside it, and a run with a 5 s stall of the emulated CPU counted 3060 completions
+        // for 2988 requests sent (2 % was the margin then)
         long counted = 0;
         ClientProcess.Fields seen = client.lastTick();
-        while (counted < target + target / 50 && System.currentTimeMillis() - t0 < budget) {
+        while (counted < target + target / 10 && System.currentTimeMillis() - t0 < budget) {
             Sh.sleep(200);
             ClientProcess.Fields t = client.lastTick();
             if (t != null && t != seen) {
@@ -799,7 +802,8 @@ public final class Lab {
             Integer w = snap.weightOnMaster(v.name());
             sb.append(v.name()).append(' ').append(v.role()).append(" w=").append(w == null ? "-" : w)
                     .append(" health=").append(v.health()).append(v.running() ? "" : " (not running)");
-            if (v.hasIpvsService() && !v.vipOnInterface()) {
+            // with connection-sync a backup keeps the (inert) service on purpose
+            if (v.hasIpvsService() && !v.vipOnInterface() && !s.connectionSync()) {
                 sb.append(" [IPVS service without the VIP]");
             }
             sb.append("; ");

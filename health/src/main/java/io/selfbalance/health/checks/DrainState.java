@@ -2,7 +2,6 @@ package io.selfbalance.health.checks;
 
 import java.util.Objects;
 
-import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 
 /**
@@ -13,7 +12,7 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
  *
  * <p>Thread-safe: any thread may start or stop draining.
  */
-public final class DrainState implements HealthCheck {
+public final class DrainState implements io.selfbalance.health.InstantCheck {
 
     public static final String NAME = "selfbalance-drain";
 

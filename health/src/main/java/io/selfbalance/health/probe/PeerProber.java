@@ -73,11 +73,33 @@ public final class PeerProber implements AutoCloseable {
 
     /** A prober with its own single-threaded event loop group (epoll when available, else NIO). */
     public static PeerProber create(ProbeSettings settings) {
-        boolean useEpoll = Epoll.isAvailable();
-        IoHandlerFactory factory = useEpoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(1,
-                new DefaultThreadFactory("selfbalance-probe", true), factory);
-        return new PeerProber(group, true, settings);
+        return new PeerProber(singleThreadGroup("selfbalance-probe"), true, settings);
+    }
+
+    /**
+     * A single-threaded event loop group (daemon thread {@code threadName}, epoll when available, else NIO) that a
+     * prober can share, e.g. a control plane that then runs its protocol and its probes on one thread.
+     */
+    public static MultiThreadIoEventLoopGroup singleThreadGroup(String threadName) {
+        IoHandlerFactory factory = Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        return new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory(threadName, true), factory);
+    }
+
+    /**
+     * A prober on {@code loop}'s group when that group does I/O (epoll or NIO, as {@link #singleThreadGroup} makes):
+     * no thread of its own; otherwise (a {@code DefaultEventLoop}, which runs tasks only) one with its own thread.
+     */
+    public static PeerProber sharing(io.netty.channel.EventLoop loop, ProbeSettings settings) {
+        if (loop.parent() instanceof IoEventLoopGroup group
+                && ((Epoll.isAvailable() && group.isIoType(EpollIoHandler.class)) || group.isIoType(NioIoHandler.class))) {
+            return new PeerProber(group, false, settings);
+        }
+        return create(settings);
+    }
+
+    /** Whether this prober runs on a group it was given (it then starts no thread and does not stop the group). */
+    public boolean sharesItsGroup() {
+        return !ownsGroup;
     }
 
     /**

@@ -26,6 +26,7 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -269,6 +270,38 @@ class PeerProberJettyTest {
                     .get(10, TimeUnit.SECONDS).outcome());
         } finally {
             close(p);
+        }
+    }
+
+    /**
+     * A prober sharing a control plane's I/O loop probes on that loop's thread and starts none of its own; closing it
+     * leaves the loop running. On a task-only loop ({@code DefaultEventLoop}) it has to bring its own thread.
+     */
+    @Test
+    void aProberSharingAnIoLoopRunsOnItsThreadAndLeavesItRunning() throws Exception {
+        io.netty.channel.MultiThreadIoEventLoopGroup group = PeerProber.singleThreadGroup("test-shared-control");
+        io.netty.channel.EventLoop loop = (io.netty.channel.EventLoop) group.next();
+        try {
+            java.util.Set<Thread> before = Thread.getAllStackTraces().keySet();
+            PeerProber shared = PeerProber.sharing(loop, SETTINGS);
+            assertTrue(shared.sharesItsGroup());
+            assertEquals(ProbeOutcome.UP, shared.probe(target("/up")).get(10, TimeUnit.SECONDS).outcome());
+            List<String> started = Thread.getAllStackTraces().keySet().stream().filter(t -> !before.contains(t))
+                    .map(Thread::getName).filter(n -> n.startsWith("selfbalance-probe")).toList();
+            assertEquals(List.of(), started, "no probe thread of its own");
+            shared.close();
+            assertFalse(group.isShuttingDown(), "the shared loop is not the prober's to stop");
+            assertEquals("ran", loop.submit(() -> "ran").get(5, TimeUnit.SECONDS));
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5000);
+        }
+        io.netty.channel.DefaultEventLoop tasksOnly = new io.netty.channel.DefaultEventLoop();
+        try {
+            PeerProber own = PeerProber.sharing(tasksOnly, SETTINGS);
+            assertFalse(own.sharesItsGroup());
+            own.close();
+        } finally {
+            tasksOnly.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5000);
         }
     }
 

@@ -70,9 +70,10 @@ public final class IpvsSysctls {
     }
 
     /**
-     * {@code net.ipv4.vs.backup_only}: with 1, a node whose backup sync daemon runs does not direct at all, so the
-     * packets the master forwards to it by direct routing reach its own server instead of being balanced again (a
-     * loop with a synced service on every node). Needed when connections are synchronised.
+     * {@code net.ipv4.vs.backup_only}: with 1, a node whose backup sync daemon runs does not direct at all (keepalived's
+     * recipe, where every backup has the master's full table). Selfbalance gives a backup a standby table instead
+     * (only itself weighted) and wants it to keep directing, so that a packet of a synchronised connection that reaches
+     * it through a client's stale ARP entry follows the entry instead of meeting its own stack's reset: 0.
      */
     public int readBackupOnly() {
         return get("backup_only");

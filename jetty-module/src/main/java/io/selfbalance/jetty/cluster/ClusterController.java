@@ -244,7 +244,9 @@ public final class ClusterController {
         }
         EffectiveConfig.Health h = config.health();
         ProbeSettings probeSettings = new ProbeSettings(h.probeTimeout(), h.probeTimeout(), 64 * 1024, h.probeInterval(), h.rise(), h.fall());
-        prober = PeerProber.create(probeSettings);
+        // on the control plane's own thread when its loop does I/O (SelfbalanceLifeCycle's does): probes are
+        // non-blocking (IP literals only, nothing to resolve), and one thread fewer
+        prober = PeerProber.sharing(loop, probeSettings);
         peersProbedSinceNanos = System.nanoTime();
         monitor = new PeerMonitor(prober, loop, this::onPeer);
         List<PeerTarget> targets = new ArrayList<>();
@@ -574,25 +576,27 @@ public final class ClusterController {
     }
 
     /**
-     * The IPVS services of the routers this node is master of; with connection synchronisation those of every router
-     * in every role (a backup's are inert while its backup sync daemon runs, and bind the entries it receives to their
-     * destinations; a new master finds its table in place), until the node retires.
+     * The IPVS services of the routers this node is master of; with connection synchronisation also a standby table
+     * for the routers it is backup of ({@link NodeWeights#desiredTable(List, List)}: only this node weighted), until
+     * the node retires.
      */
     private void reconcileMasters() {
-        if (config.connectionSync() && !retired) {
-            reconcile(config.routers());
-            return;
-        }
         List<EffectiveConfig.Router> masterOf = switches.values().stream().filter(RoleSwitch::isMaster).map(RoleSwitch::config).toList();
-        reconcile(masterOf);
+        List<EffectiveConfig.Router> standbyOf = config.connectionSync() && !retired
+                ? switches.values().stream().filter(rs -> !rs.isMaster()).map(RoleSwitch::config).toList() : List.of();
+        reconcile(masterOf, standbyOf);
     }
 
     private void reconcile(List<EffectiveConfig.Router> masterOf) {
+        reconcile(masterOf, List.of());
+    }
+
+    private void reconcile(List<EffectiveConfig.Router> masterOf, List<EffectiveConfig.Router> standbyOf) {
         if (dataPlane == null) {
             return;
         }
         try {
-            IpvsReconciler.Report report = dataPlane.reconcile(weights.desiredTable(masterOf));
+            IpvsReconciler.Report report = dataPlane.reconcile(weights.desiredTable(masterOf, standbyOf));
             if (!report.changedNothing()) {
                 count("ipvsReconciliations", 1);
                 count("ipvsOperations", report.results().size());

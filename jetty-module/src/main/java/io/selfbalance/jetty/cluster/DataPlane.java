@@ -52,8 +52,8 @@ public interface DataPlane extends AutoCloseable {
     /**
      * Runs exactly the connection sync daemon of {@code role} on the interface, with {@code syncId}; NONE stops the
      * daemons on the interface with {@code syncId} (ours; others are left alone). The first call with MASTER or BACKUP
-     * also sets {@code net.ipv4.vs.backup_only=1}, which {@link #restoreSysctls()} puts back: a node running the backup
-     * daemon then does not direct.
+     * also makes sure {@code net.ipv4.vs.backup_only=0} ({@link #restoreSysctls()} puts back what was there): a backup
+     * keeps directing with its standby table (see {@link NodeWeights#desiredTable(java.util.List, java.util.List)}).
      */
     void connectionSync(SyncRole role, int syncId);
 

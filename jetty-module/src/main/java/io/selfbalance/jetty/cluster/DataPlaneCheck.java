@@ -1,7 +1,6 @@
 package io.selfbalance.jetty.cluster;
 
 import java.util.function.Supplier;
-import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 
@@ -15,7 +14,7 @@ import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
  * so peers give it weight 0; restarting it would not help, so liveness stays UP and no supervisor restarts it in a
  * loop. Reads one volatile snapshot; any thread.
  */
-public final class DataPlaneCheck implements HealthCheck {
+public final class DataPlaneCheck implements io.selfbalance.health.InstantCheck {
     public static final String NAME = "selfbalance-data-plane";
 
     private final Supplier<StatusSnapshot> status;

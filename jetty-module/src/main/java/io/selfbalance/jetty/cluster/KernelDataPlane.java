@@ -118,13 +118,12 @@ public final class KernelDataPlane implements DataPlane {
         }
         if (changedBackupOnly == null) {
             int found = ipvsSysctls.readBackupOnly();
-            if (found != 1) {
+            if (found != 0) {
                 changedBackupOnly = found; // recorded before it is written, as for the other sysctls
-                ipvsSysctls.applyBackupOnly(1);
+                ipvsSysctls.applyBackupOnly(0);
             }
         }
-        // the other role's daemon first: a new master must direct (no backup daemon, so backup_only does not apply)
-        // before the VIP arrives, and a new backup must not send entries any more
+        // the other role's daemon first: one that sends (master) or receives (backup), never both for one router
         ipvs.stopSyncDaemon(role == SyncRole.MASTER ? IpvsSyncDaemon.Role.BACKUP : IpvsSyncDaemon.Role.MASTER);
         ipvs.startSyncDaemon(new IpvsSyncDaemon(role == SyncRole.MASTER ? IpvsSyncDaemon.Role.MASTER : IpvsSyncDaemon.Role.BACKUP,
                 interfaceName, syncId));

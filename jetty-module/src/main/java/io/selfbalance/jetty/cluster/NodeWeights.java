@@ -167,21 +167,43 @@ public final class NodeWeights {
 
     /** The table for the routers this node is master of, with the weights decided now. */
     public IpvsTable desiredTable(List<EffectiveConfig.Router> masterOf) {
+        return desiredTable(masterOf, List.of());
+    }
+
+    /**
+     * The table for the routers this node is master of, with the weights decided now, plus, for {@code standbyOf}
+     * (routers it is backup of, with connection sync), the same services with this node at weight
+     * {@link #STANDBY_SELF_WEIGHT} and every other node at weight 0. Such a standby table schedules nothing
+     * elsewhere: a connection the master forwards here, or a new one from a client that still has this node's MAC
+     * for the VIP, is served here; every node is still a destination, so the connection entries the master's sync
+     * daemon sends are bound to their destinations, and a packet of a connection the master forwarded elsewhere that
+     * reaches this node (a client's stale ARP entry just after a change of master) follows that entry.
+     */
+    public IpvsTable desiredTable(List<EffectiveConfig.Router> masterOf, List<EffectiveConfig.Router> standbyOf) {
         Map<String, WeightPolicy.Decision> weights = policy.decisions();
         Map<IpvsService.Key, IpvsTable.Entry> entries = new LinkedHashMap<>();
-        for (EffectiveConfig.Router r : masterOf) {
+        addServices(entries, masterOf, n -> weights.get(n.name()).weight());
+        addServices(entries, standbyOf, n -> n.self() ? STANDBY_SELF_WEIGHT : 0);
+        return new IpvsTable(List.copyOf(entries.values()));
+    }
+
+    /** This node's weight in its own standby table (any positive weight: it is the only one). */
+    public static final int STANDBY_SELF_WEIGHT = 1;
+
+    private void addServices(Map<IpvsService.Key, IpvsTable.Entry> entries, List<EffectiveConfig.Router> routers,
+                             java.util.function.ToIntFunction<EffectiveConfig.Node> weight) {
+        for (EffectiveConfig.Router r : routers) {
             for (IpPrefix vip : r.vips()) {
                 for (EffectiveConfig.Service s : config.services()) {
                     IpvsService service = service(vip, s);
                     List<IpvsDestination> destinations = config.nodes().stream()
                             .filter(n -> n.address().getClass() == vip.address().getClass())
-                            .map(n -> IpvsDestination.directRoute(n.address(), s.port(), weights.get(n.name()).weight()))
+                            .map(n -> IpvsDestination.directRoute(n.address(), s.port(), weight.applyAsInt(n)))
                             .toList();
                     entries.putIfAbsent(service.key(), new IpvsTable.Entry(service, destinations));
                 }
             }
         }
-        return new IpvsTable(List.copyOf(entries.values()));
     }
 
     private static IpvsService service(IpPrefix vip, EffectiveConfig.Service s) {

@@ -27,9 +27,9 @@ import java.util.List;
  * {@code lo} with host scope, so this node still accepts what the new master forwards to it.</li>
  * </ul>
  * With connection synchronisation ({@code selfbalance.connection-sync}) the node-wide sync daemon follows the role: the
- * backup daemon in the backup position; becoming MASTER switches to the master daemon before the VIP moves (the
- * backup daemon's {@code backup_only} would keep the new master from directing); leaving MASTER switches back once
- * the VIP is on {@code lo}. The IPVS services then stay on backups (the controller keeps them, inert).
+ * backup daemon in the backup position; becoming MASTER switches to the master daemon first (it sends the entries of
+ * every connection it directs from then on); leaving MASTER switches back once the VIP is on {@code lo}. A backup then
+ * keeps the IPVS services as a standby table (the controller's: only itself weighted).
  * Every step is attempted even when an earlier one failed (a release must never stop half-way); failures are
  * counted and reported. Runs on the control-plane loop only (the VRRP listener thread); no locks.
  */

@@ -319,17 +319,9 @@ class ClusterControllerTest {
         // n2 answers its probes (UP) all along: only its advertisements stop, so the suspicion is a false one here
         // and its next UP result must end it
         EffectiveConfig cfg = withPeer(one, "http://127.0.0.1:" + port + "/health/ready");
-        InetAddress n2 = RoleSwitchTest.ip("192.168.77.12");
-        InetAddress group = RoleSwitchTest.ip("224.0.0.18");
-        byte[] advert = io.selfbalance.vrrp.VrrpCodec.encode(io.selfbalance.vrrp.VrrpAdvertisement.v3(io.selfbalance.vrrp.IpFamily.IPV4, 51, 200, 10,
-                List.of(RoleSwitchTest.ip("192.168.77.254"))), n2, group, ChecksumMode.WITH_PSEUDO_HEADER);
-        java.util.concurrent.atomic.AtomicBoolean n2Advertises = new java.util.concurrent.atomic.AtomicBoolean(true);
-        java.util.concurrent.ScheduledExecutorService n2Sender = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
-        VrrpTransport transport = transport(receiver -> n2Sender.scheduleAtFixedRate(() -> {
-            if (n2Advertises.get()) {
-                receiver.accept(new io.selfbalance.vrrp.ReceivedDatagram(io.selfbalance.vrrp.IpFamily.IPV4, n2, group, 255, advert));
-            }
-        }, 0, 100, TimeUnit.MILLISECONDS));
+        AdvertisingPeer peer = advertisingPeer();
+        java.util.concurrent.atomic.AtomicBoolean n2Advertises = peer.advertises();
+        VrrpTransport transport = peer.transport();
         List<String> calls = plane.calls;
         ClusterController c = new ClusterController(cfg, loop, (config, owned, l, errors) -> plane, s -> transport,
                 evaluator::evaluateAsync, drain);
@@ -348,15 +340,15 @@ class ClusterControllerTest {
             assertTrue(c.status().toJson().contains("MASTER_DOWN_TIMEOUT"), c.status().toJson());
             c.stop().get(15, TimeUnit.SECONDS);
         } finally {
-            n2Sender.shutdownNow();
+            peer.sender().shutdownNow();
         }
     }
 
     /**
-     * With connection-sync a backup runs the backup sync daemon and keeps the IPVS service with the weights its own
-     * probes found (inert in the kernel while the backup daemon runs), so that the entries it receives bind to their
-     * destinations and a new master finds its table in place: taking over switches only the daemon. On stop, no
-     * service and no daemon remain.
+     * With connection-sync a backup runs the backup sync daemon and keeps the IPVS service as a standby table (every
+     * node a destination, so the entries it receives bind to them; only itself weighted, so it schedules nothing
+     * elsewhere); taking over switches the daemon and gives the table the weights its probes found, with no service
+     * to add. On stop, no service and no daemon remain.
      */
     @Test
     void withConnectionSyncABackupKeepsTheServiceAndTheNewMasterOnlySwitchesTheDaemon() throws Exception {
@@ -365,25 +357,20 @@ class ClusterControllerTest {
         EffectiveConfig cfg = withPeer(singleNode(port, 1,
                 new EffectiveConfig.Health(Duration.ofMillis(100), Duration.ofSeconds(40), 2, 2, Duration.ofMillis(50), io.selfbalance.config.ResignOn.READINESS)),
                 "http://127.0.0.1:" + port + "/health/ready").withConnectionSync(true);
-        InetAddress n2 = RoleSwitchTest.ip("192.168.77.12");
-        InetAddress group = RoleSwitchTest.ip("224.0.0.18");
-        byte[] advert = io.selfbalance.vrrp.VrrpCodec.encode(io.selfbalance.vrrp.VrrpAdvertisement.v3(io.selfbalance.vrrp.IpFamily.IPV4, 51, 200, 10,
-                List.of(RoleSwitchTest.ip("192.168.77.254"))), n2, group, ChecksumMode.WITH_PSEUDO_HEADER);
-        java.util.concurrent.atomic.AtomicBoolean n2Advertises = new java.util.concurrent.atomic.AtomicBoolean(true);
-        java.util.concurrent.ScheduledExecutorService n2Sender = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
-        VrrpTransport transport = transport(receiver -> n2Sender.scheduleAtFixedRate(() -> {
-            if (n2Advertises.get()) {
-                receiver.accept(new io.selfbalance.vrrp.ReceivedDatagram(io.selfbalance.vrrp.IpFamily.IPV4, n2, group, 255, advert));
-            }
-        }, 0, 100, TimeUnit.MILLISECONDS));
+        AdvertisingPeer peer = advertisingPeer();
+        java.util.concurrent.atomic.AtomicBoolean n2Advertises = peer.advertises();
+        VrrpTransport transport = peer.transport();
         List<String> calls = plane.calls;
         ClusterController c = new ClusterController(cfg, loop, (config, owned, l, errors) -> plane, s -> transport,
                 evaluator::evaluateAsync, node.drain());
         try {
             c.start().get(10, TimeUnit.SECONDS);
             await(() -> c.status().ipvs().size() == 1 && c.status().ipvs().get(0).destinations().size() == 2
-                    && c.status().ipvs().get(0).destinations().stream().allMatch(d -> d.weight() > 0), c);
+                    && c.status().counters().get("probeResults") >= 4, c);
             assertEquals("BACKUP", c.status().roleOf("main"), "n2 (priority 200) is master: " + c.status().toJson());
+            String standby = onLoop(() -> plane.table.toString());
+            assertTrue(standby.contains("192.168.77.11:8080 DIRECT_ROUTE weight " + NodeWeights.STANDBY_SELF_WEIGHT)
+                    && standby.contains("192.168.77.12:8080 DIRECT_ROUTE weight 0"), "standby table: " + standby);
             assertEquals(DataPlane.SyncRole.BACKUP, onLoop(() -> plane.syncRole));
             List<String> backup = onLoop(() -> List.copyOf(calls));
             assertFalse(backup.contains("sync NONE 51"), "with connection-sync no stale-daemon clean-up: " + backup);
@@ -400,13 +387,15 @@ class ClusterControllerTest {
             assertEquals("sync MASTER 51", takeover.get(0), takeover.toString());
             assertTrue(takeover.indexOf("vip on if 192.168.77.254/24 30s") > 0, takeover.toString());
             assertFalse(takeover.stream().anyMatch(x -> x.contains("add service")), "the service was in place: " + takeover);
+            await(() -> onLoopQuietly(() -> plane.table.toString().contains("192.168.77.11:8080 DIRECT_ROUTE weight 3")
+                    && plane.table.toString().contains("192.168.77.12:8080 DIRECT_ROUTE weight 2")), c);
             c.stop().get(15, TimeUnit.SECONDS);
             List<String> stopped = onLoop(() -> List.copyOf(calls));
             assertTrue(stopped.stream().anyMatch(x -> x.contains("delete service TCP 192.168.77.254:8080")), stopped.toString());
             assertEquals(DataPlane.SyncRole.NONE, plane.syncRole, stopped.toString());
             assertTrue(plane.table.entries().isEmpty() && plane.onInterface.isEmpty() && plane.onLoopback.isEmpty(), stopped.toString());
         } finally {
-            n2Sender.shutdownNow();
+            peer.sender().shutdownNow();
         }
     }
 
@@ -456,6 +445,27 @@ class ClusterControllerTest {
         registry.register(HealthRegistry.SELFBALANCE_OWNER, HealthKind.READINESS, drain);
         registry.applicationsDeployed();
         return new ReadyNode(registry, drain, serveReadiness(registry, null));
+    }
+
+    /** n2's advertisements (192.168.77.12, priority 200) and the transport of this node that receives them. */
+    private record AdvertisingPeer(VrrpTransport transport, java.util.concurrent.atomic.AtomicBoolean advertises,
+                                   java.util.concurrent.ScheduledExecutorService sender) {
+    }
+
+    /** n2 advertises every 100 ms to this node's transport while {@code advertises()}; shut {@code sender()} down. */
+    private AdvertisingPeer advertisingPeer() {
+        InetAddress n2 = RoleSwitchTest.ip("192.168.77.12");
+        InetAddress group = RoleSwitchTest.ip("224.0.0.18");
+        byte[] advert = io.selfbalance.vrrp.VrrpCodec.encode(io.selfbalance.vrrp.VrrpAdvertisement.v3(io.selfbalance.vrrp.IpFamily.IPV4, 51, 200, 10,
+                List.of(RoleSwitchTest.ip("192.168.77.254"))), n2, group, ChecksumMode.WITH_PSEUDO_HEADER);
+        java.util.concurrent.atomic.AtomicBoolean advertises = new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.util.concurrent.ScheduledExecutorService sender = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        VrrpTransport transport = transport(receiver -> sender.scheduleAtFixedRate(() -> {
+            if (advertises.get()) {
+                receiver.accept(new io.selfbalance.vrrp.ReceivedDatagram(io.selfbalance.vrrp.IpFamily.IPV4, n2, group, 255, advert));
+            }
+        }, 0, 100, TimeUnit.MILLISECONDS));
+        return new AdvertisingPeer(transport, advertises, sender);
     }
 
     /** {@code one} plus a peer n2 (192.168.77.12, weight 2) probed at {@code healthUrl}. */
