@@ -540,6 +540,9 @@ public final class Bench {
                     String.format(Locale.ROOT, "%.3f", pct), String.format(Locale.ROOT, "%.0f", wall), t.heapKiB(n),
                     system.equals("selfbalance") ? Long.toString(module[0]) : "-",
                     system.equals("selfbalance") ? String.format(Locale.ROOT, "%.3f", modulePct) : "-");
+            if (system.equals("selfbalance")) {
+                record("note", "module-threads", system, Long.toString(advertMs), n + ": " + String.join(",", ProcStat.moduleThreadNames(p[0])));
+            }
         }
     }
 

@@ -66,6 +66,30 @@ final class ProcStat {
         return new long[] {threads, ticks};
     }
 
+    /** The names of the module's threads of {@code pid}, sorted (what {@link #moduleTasks} counts). */
+    static java.util.List<String> moduleThreadNames(long pid) {
+        java.util.List<String> names = new java.util.ArrayList<>();
+        if (pid <= 0) {
+            return names;
+        }
+        try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    String comm = Files.readString(task.resolve("comm")).strip();
+                    if (moduleThread(comm)) {
+                        names.add(comm);
+                    }
+                } catch (IOException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (IOException e) {
+            return names;
+        }
+        java.util.Collections.sort(names);
+        return names;
+    }
+
     static long rssKiB(long[] pids) {
         return statusSum(pids, "VmRSS:");
     }
