@@ -496,7 +496,7 @@ public final class LoadClient {
         }
     }
 
-    private static String reason(IOException e, String fallback) {
+    static String reason(IOException e, String fallback) {
         String m = e.getMessage() == null ? "" : e.getMessage().toLowerCase(java.util.Locale.ROOT);
         if (m.contains("refused")) {
             return "refused";
@@ -510,7 +510,12 @@ public final class LoadClient {
         if (m.contains("timed out")) {
             return "timeout";
         }
-        return fallback;
+        if (m.contains("broken pipe")) {
+            return "broken-pipe"; // written after the peer reset: a reset that came while the request went out
+        }
+        // anything else keeps its message, as one word (a bench run's 100 ms stop trial lost one request as plain "io")
+        String word = m.replaceAll("[^a-z0-9]+", "-").replaceAll("^-|-$", "");
+        return word.isEmpty() ? fallback : fallback + "-" + (word.length() > 40 ? word.substring(0, 40) : word);
     }
 
     private void keepAliveLoop(java.util.concurrent.CountDownLatch done) {

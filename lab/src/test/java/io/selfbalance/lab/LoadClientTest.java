@@ -242,6 +242,15 @@ class LoadClientTest {
     }
 
     @Test
+    void failureReasonsAreOneWordAndKeepAnUnknownMessage() {
+        assertEquals("refused", LoadClient.reason(new java.net.ConnectException("Connection refused"), "io"));
+        assertEquals("reset", LoadClient.reason(new java.net.SocketException("Connection reset by peer"), "io"));
+        assertEquals("broken-pipe", LoadClient.reason(new java.net.SocketException("Broken pipe (Write failed)"), "io"));
+        assertEquals("io-socket-closed", LoadClient.reason(new java.net.SocketException("Socket closed"), "io"));
+        assertEquals("io", LoadClient.reason(new java.io.IOException((String) null), "io"));
+    }
+
+    @Test
     void badArgumentsAreNamed() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> LoadClient.parse(new String[] {"--url", "http://x/", "--interval-ms", "0"}));

@@ -151,13 +151,7 @@ class ClusterControllerTest {
      */
     @Test
     void aDrainShutsTheConnectorsOnlyOnceNewClientConnectionsStoppedComing() throws Exception {
-        ReadyNode node = readyNode();
-        EffectiveConfig cfg = singleNode(node.port(), 2,
-                new EffectiveConfig.Health(Duration.ofMillis(100), Duration.ofMillis(500), 2, 2, Duration.ofMillis(50), io.selfbalance.config.ResignOn.READINESS));
-        ClusterController c = new ClusterController(cfg, loop, (config, owned, l, errors) -> plane, s -> lonelyTransport,
-                evaluator::evaluateAsync, node.drain());
-        c.start().get(10, TimeUnit.SECONDS);
-        await(() -> "MASTER".equals(c.status().roleOf("main")) && c.status().nodes().get(0).weight() == 3, c);
+        ClusterController c = lonelyMaster();
         long t0 = System.nanoTime();
         long arrivalsEnd = t0 + TimeUnit.MILLISECONDS.toNanos(1500);
         java.util.concurrent.atomic.AtomicLong shutAt = new java.util.concurrent.atomic.AtomicLong();
@@ -169,16 +163,22 @@ class ClusterControllerTest {
         c.stop().get(10, TimeUnit.SECONDS);
     }
 
-    /** Connections that never stop coming (a master that never applies weight 0): the drain time still bounds it all. */
-    @Test
-    void aDrainThatNeverGetsQuietEndsAtTheDrainTime() throws Exception {
+    /** A started single node (probes every 100 ms, limit 500 ms) that is master with its weight 3; no peer. */
+    private ClusterController lonelyMaster() throws Exception {
         ReadyNode node = readyNode();
         EffectiveConfig cfg = singleNode(node.port(), 2,
                 new EffectiveConfig.Health(Duration.ofMillis(100), Duration.ofMillis(500), 2, 2, Duration.ofMillis(50), io.selfbalance.config.ResignOn.READINESS));
         ClusterController c = new ClusterController(cfg, loop, (config, owned, l, errors) -> plane, s -> lonelyTransport,
                 evaluator::evaluateAsync, node.drain());
         c.start().get(10, TimeUnit.SECONDS);
-        await(() -> "MASTER".equals(c.status().roleOf("main")), c);
+        await(() -> "MASTER".equals(c.status().roleOf("main")) && c.status().nodes().get(0).weight() == 3, c);
+        return c;
+    }
+
+    /** Connections that never stop coming (a master that never applies weight 0): the drain time still bounds it all. */
+    @Test
+    void aDrainThatNeverGetsQuietEndsAtTheDrainTime() throws Exception {
+        ClusterController c = lonelyMaster();
         long t0 = System.nanoTime();
         java.util.concurrent.atomic.AtomicLong shutAt = new java.util.concurrent.atomic.AtomicLong();
         c.drainAndHandOver(Duration.ofMillis(1200), () -> 1, System::nanoTime, () -> shutAt.set(System.nanoTime()))
