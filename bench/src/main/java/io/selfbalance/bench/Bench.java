@@ -374,13 +374,7 @@ public final class Bench {
 
     /** The node with the highest VRRP priority (every node runs between trials). */
     static String preferredMaster(io.selfbalance.lab.LabSettings s) {
-        int best = 0;
-        for (int i = 1; i < s.nodes(); i++) {
-            if (s.priorities().get(i) > s.priorities().get(best)) {
-                best = i;
-            }
-        }
-        return s.name(best);
+        return s.highestPriority(n -> true);
     }
 
     /** The client's last one-second tick had successes and no failures. */
@@ -525,7 +519,7 @@ public final class Bench {
             long[] p = t.pids(n);
             pids.put(n, p);
             cpu0.put(n, ProcStat.cpuTicks(p));
-            module0.put(n, ProcStat.moduleTasks(p[0])[1]);
+            module0.put(n, ProcStat.moduleTasks(p[0]).ticks());
         }
         long w0 = System.nanoTime();
         sleep(seconds * 1000);
@@ -534,14 +528,14 @@ public final class Bench {
             long[] p = pids.get(n);
             double pct = 100.0 * (ProcStat.cpuTicks(p) - cpu0.get(n)) / ProcStat.ticksPerSecond() / wall;
             // the module's own threads inside the Jetty JVM (keepalived: none, its processes are all of it)
-            long[] module = ProcStat.moduleTasks(p[0]);
-            double modulePct = 100.0 * (module[1] - module0.get(n)) / ProcStat.ticksPerSecond() / wall;
+            ProcStat.ModuleTasks module = ProcStat.moduleTasks(p[0]);
+            double modulePct = 100.0 * (module.ticks() - module0.get(n)) / ProcStat.ticksPerSecond() / wall;
             record("footprint", system, Long.toString(advertMs), n, Long.toString(ProcStat.rssKiB(p)), Long.toString(ProcStat.threads(p)),
                     String.format(Locale.ROOT, "%.3f", pct), String.format(Locale.ROOT, "%.0f", wall), t.heapKiB(n),
-                    system.equals("selfbalance") ? Long.toString(module[0]) : "-",
+                    system.equals("selfbalance") ? Long.toString(module.threads()) : "-",
                     system.equals("selfbalance") ? String.format(Locale.ROOT, "%.3f", modulePct) : "-");
             if (system.equals("selfbalance")) {
-                record("note", "module-threads", system, Long.toString(advertMs), n + ": " + String.join(",", ProcStat.moduleThreadNames(p[0])));
+                record("note", "module-threads", system, Long.toString(advertMs), n + ": " + String.join(",", module.names()));
             }
         }
     }

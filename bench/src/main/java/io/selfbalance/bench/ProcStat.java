@@ -38,12 +38,19 @@ final class ProcStat {
         return comm.startsWith("selfbalance-") || comm.startsWith("vrrp-rx-");
     }
 
-    /** The module's threads of {@code pid} and their utime + stime in clock ticks: {threads, ticks}. */
-    static long[] moduleTasks(long pid) {
-        long threads = 0;
+    /** The module's threads of a process: their names (sorted) and utime + stime in clock ticks. */
+    record ModuleTasks(java.util.List<String> names, long ticks) {
+        long threads() {
+            return names.size();
+        }
+    }
+
+    /** The module's threads of {@code pid} (none when it is gone). */
+    static ModuleTasks moduleTasks(long pid) {
+        java.util.List<String> names = new java.util.ArrayList<>();
         long ticks = 0;
         if (pid <= 0) {
-            return new long[] {0, 0};
+            return new ModuleTasks(names, 0);
         }
         try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
             for (Path task : tasks.toList()) {
@@ -54,40 +61,17 @@ final class ProcStat {
                     }
                     String stat = Files.readString(task.resolve("stat"));
                     String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    threads++;
                     ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                    names.add(comm);
                 } catch (IOException e) {
                     // the thread ended meanwhile
                 }
             }
         } catch (IOException e) {
-            return new long[] {0, 0};
-        }
-        return new long[] {threads, ticks};
-    }
-
-    /** The names of the module's threads of {@code pid}, sorted (what {@link #moduleTasks} counts). */
-    static java.util.List<String> moduleThreadNames(long pid) {
-        java.util.List<String> names = new java.util.ArrayList<>();
-        if (pid <= 0) {
-            return names;
-        }
-        try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
-            for (Path task : tasks.toList()) {
-                try {
-                    String comm = Files.readString(task.resolve("comm")).strip();
-                    if (moduleThread(comm)) {
-                        names.add(comm);
-                    }
-                } catch (IOException e) {
-                    // the thread ended meanwhile
-                }
-            }
-        } catch (IOException e) {
-            return names;
+            return new ModuleTasks(java.util.List.of(), 0);
         }
         java.util.Collections.sort(names);
-        return names;
+        return new ModuleTasks(names, ticks);
     }
 
     static long rssKiB(long[] pids) {

@@ -140,18 +140,19 @@ public final class IpvsClient implements AutoCloseable {
                 return;
             }
             if (running.role() == daemon.role()) {
-                stopSyncDaemon(daemon.role());
+                connection.execute(codec.delDaemon(daemon.role()));
             }
         }
         connection.execute(codec.newDaemon(daemon));
     }
 
-    /** Stops the sync daemon of {@code role}; none running counts as done. */
+    /** Stops the sync daemon of {@code role}; none running ({@code ESRCH}) counts as done. */
     public void stopSyncDaemon(IpvsSyncDaemon.Role role) {
-        for (IpvsSyncDaemon running : syncDaemons()) {
-            if (running.role() == role) {
-                connection.execute(codec.delDaemon(role));
-                return;
+        try {
+            connection.execute(codec.delDaemon(role));
+        } catch (NetlinkException e) {
+            if (e.errno() != Errno.ESRCH) {
+                throw e;
             }
         }
     }

@@ -640,13 +640,7 @@ public final class Lab {
 
     /** The running node with the highest VRRP priority: the master once preemption has settled. */
     private String preferredMaster() {
-        String best = null;
-        for (int i = 0; i < s.nodes(); i++) {
-            if (cluster.running(s.name(i)) && (best == null || s.priorities().get(i) > s.priorities().get(s.index(best)))) {
-                best = s.name(i);
-            }
-        }
-        return best;
+        return s.highestPriority(cluster::running);
     }
 
     private void restart(String name, String node) {
@@ -802,7 +796,7 @@ public final class Lab {
             Integer w = snap.weightOnMaster(v.name());
             sb.append(v.name()).append(' ').append(v.role()).append(" w=").append(w == null ? "-" : w)
                     .append(" health=").append(v.health()).append(v.running() ? "" : " (not running)");
-            // with connection-sync a backup keeps the (inert) service on purpose
+            // with connection-sync a backup keeps the service on purpose (its standby table)
             if (v.hasIpvsService() && !v.vipOnInterface() && !s.connectionSync()) {
                 sb.append(" [IPVS service without the VIP]");
             }

@@ -87,6 +87,17 @@ public record LabSettings(int nodes, List<Integer> weights, List<Integer> priori
                 vipLifetimeMs, drainMs, clientIntervalMs, bridge, probeTimeoutMs, clientTimeoutMs, on);
     }
 
+    /** Of the nodes {@code among} accepts, the one with the highest VRRP priority (the master once preemption settled). */
+    public String highestPriority(java.util.function.Predicate<String> among) {
+        String best = null;
+        for (int i = 0; i < nodes; i++) {
+            if (among.test(name(i)) && (best == null || priorities.get(i) > priorities.get(index(best)))) {
+                best = name(i);
+            }
+        }
+        return best;
+    }
+
     /** The load client's connect timeout: {@code clientTimeoutMs}, at most {@link #CLIENT_CONNECT_TIMEOUT_CAP_MS}. */
     public long clientConnectTimeoutMs() {
         return Math.min(clientTimeoutMs, CLIENT_CONNECT_TIMEOUT_CAP_MS);

@@ -210,7 +210,7 @@ public final class ClusterController {
             error("DR sysctls (arp_ignore=3, arp_announce=2, vs.conn_reuse_mode=3, vs.expire_nodest_conn=1)", e);
         }
         // stale state of an earlier run: our IPVS services (owned keys only), our VIPs on the interface, and a sync
-        // daemon of ours from a run with connection-sync (a backup daemon left running would stop this node directing)
+        // daemon of ours from a run with connection-sync (it would keep sending or taking in connection entries)
         reconcile(List.of());
         if (!config.connectionSync()) {
             for (EffectiveConfig.Router r : config.routers()) {
