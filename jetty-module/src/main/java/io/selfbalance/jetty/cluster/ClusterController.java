@@ -38,6 +38,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -124,6 +125,15 @@ public final class ClusterController {
     private boolean electionGateOpen;
     /** Drained, handed over and out of IPVS: no service of ours may come back (see {@link #retire()}). */
     private boolean retired;
+    /**
+     * With connection sync: the routers this node was master of when its drain ended (its connectors shut). After
+     * the handover they keep a master's table (this node at weight 0, the others by their weights) until
+     * {@link #stop()}, instead of the standby table: a new connection that still reaches this node through a
+     * client's stale ARP entry (before the new master's gratuitous ARP) goes to a serving node, where the standby
+     * table would give it to the shut connectors (refused). Only the releasing master gets this: it is the only node
+     * clients send to directly; a backup's packets come from the master, and a second hop could send them back.
+     */
+    private final Set<String> released = new HashSet<>();
     private HealthObservation lastLocalReadiness;
     private long lastLocalReadinessNanos;
     private final ArrayDeque<StatusSnapshot.Transition> transitions = new ArrayDeque<>();
@@ -581,10 +591,17 @@ public final class ClusterController {
      * the node retires.
      */
     private void reconcileMasters() {
-        List<EffectiveConfig.Router> masterOf = switches.values().stream().filter(RoleSwitch::isMaster).map(RoleSwitch::config).toList();
+        List<EffectiveConfig.Router> masterOf = switches.values().stream()
+                .filter(rs -> rs.isMaster() || released.contains(rs.config().name())).map(RoleSwitch::config).toList();
         List<EffectiveConfig.Router> standbyOf = config.connectionSync() && !retired
-                ? switches.values().stream().filter(rs -> !rs.isMaster()).map(RoleSwitch::config).toList() : List.of();
+                ? switches.values().stream().filter(rs -> !rs.isMaster() && !released.contains(rs.config().name()))
+                        .map(RoleSwitch::config).toList() : List.of();
         reconcile(masterOf, standbyOf);
+    }
+
+    /** The routers in {@link #released}: after retiring, their table stays until the stop. */
+    private List<EffectiveConfig.Router> releasedRouters() {
+        return switches.values().stream().filter(rs -> released.contains(rs.config().name())).map(RoleSwitch::config).toList();
     }
 
     private void reconcile(List<EffectiveConfig.Router> masterOf) {
@@ -772,6 +789,9 @@ public final class ClusterController {
         if (atLimit || (once == null && open == 0)) {
             LOG.info("Selfbalance: drained after {} ms ({} client connections open{})", elapsed / 1_000_000, open,
                     quiet ? "" : ", new ones still arriving");
+            if (config.connectionSync()) {
+                switches.values().stream().filter(RoleSwitch::isMaster).forEach(rs -> released.add(rs.config().name()));
+            }
             d.done().complete(null);
             return;
         }
@@ -789,13 +809,16 @@ public final class ClusterController {
         }
     }
 
-    /** After a drain and handover: probes and ticks stop, IPVS services go; VIPs stay on lo until {@link #stop()}. */
+    /**
+     * After a drain and handover: probes and ticks stop, IPVS services go (but the tables of the {@link #released}
+     * routers); VIPs stay on lo until {@link #stop()}.
+     */
     private CompletableFuture<Void> retire() {
         return onLoopThenPublish("retiring after the drain", () -> {
             retired = true;
             stopTickAndProbes();
             if (dataPlane != null) {
-                reconcile(List.of());
+                reconcile(releasedRouters());
                 readPlacements();
                 readKernelTable();
             }

@@ -177,21 +177,13 @@ public final class NodeWeights {
      * elsewhere: a connection the master forwards here, or a new one from a client that still has this node's MAC
      * for the VIP, is served here; every node is still a destination, so the connection entries the master's sync
      * daemon sends are bound to their destinations, and a packet of a connection the master forwarded elsewhere that
-     * reaches this node (a client's stale ARP entry just after a change of master) follows that entry. While this
-     * node's own weight is 0 (draining, DOWN) its standby table carries the decided weights instead.
+     * reaches this node (a client's stale ARP entry just after a change of master) follows that entry.
      */
     public IpvsTable desiredTable(List<EffectiveConfig.Router> masterOf, List<EffectiveConfig.Router> standbyOf) {
         Map<String, WeightPolicy.Decision> weights = policy.decisions();
         Map<IpvsService.Key, IpvsTable.Entry> entries = new LinkedHashMap<>();
         addServices(entries, masterOf, n -> weights.get(n.name()).weight());
-        // a node that gives itself weight 0 (draining, DOWN) gets no new connections from the master, and its
-        // connectors may be shut: what reaches it through a stale ARP entry goes to the nodes by their weights (the
-        // lab's stop scenario lost 5 new connections, "refused", to the old master's own standby weight)
-        if (weights.get(config.self().name()).weight() > 0) {
-            addServices(entries, standbyOf, n -> n.self() ? STANDBY_SELF_WEIGHT : 0);
-        } else {
-            addServices(entries, standbyOf, n -> weights.get(n.name()).weight());
-        }
+        addServices(entries, standbyOf, n -> n.self() ? STANDBY_SELF_WEIGHT : 0);
         return new IpvsTable(List.copyOf(entries.values()));
     }
 

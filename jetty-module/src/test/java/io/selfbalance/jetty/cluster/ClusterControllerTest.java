@@ -399,6 +399,47 @@ class ClusterControllerTest {
         }
     }
 
+    /**
+     * With connection sync, a master that drains and hands over keeps a master's table (itself at weight 0, the peer
+     * by its weight) after the handover and after retiring, until the stop: a new connection that reaches it through
+     * a client's stale ARP entry goes to the peer, not to its shut connectors (the lab's stop scenario lost 5 new
+     * connections, "refused", to the standby table). The old code left the standby table, then no service at all.
+     */
+    @Test
+    void withConnectionSyncAReleasingMasterKeepsDirectingToThePeersUntilItStops() throws Exception {
+        ReadyNode node = readyNode();
+        HttpServer peerHealth = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 10);
+        peerHealth.createContext("/health/ready", ex -> {
+            byte[] b = "{\"status\":\"UP\",\"checks\":[]}".getBytes(StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(200, b.length);
+            ex.getResponseBody().write(b);
+            ex.close();
+        });
+        peerHealth.start();
+        EffectiveConfig cfg = withPeer(singleNode(node.port(), 1,
+                new EffectiveConfig.Health(Duration.ofMillis(100), Duration.ofMillis(500), 2, 2, Duration.ofMillis(50), io.selfbalance.config.ResignOn.READINESS)),
+                "http://127.0.0.1:" + peerHealth.getAddress().getPort() + "/health/ready").withConnectionSync(true);
+        ClusterController c = new ClusterController(cfg, loop, (config, owned, l, errors) -> plane, s -> lonelyTransport,
+                evaluator::evaluateAsync, node.drain());
+        try {
+            c.start().get(10, TimeUnit.SECONDS);
+            await(() -> "MASTER".equals(c.status().roleOf("main")) && onLoopQuietly(() -> plane.table.toString().contains("192.168.77.11:8080 DIRECT_ROUTE weight 3")
+                    && plane.table.toString().contains("192.168.77.12:8080 DIRECT_ROUTE weight 2")), c);
+            c.drainAndHandOver(Duration.ofMillis(1200), () -> 0, () -> ClusterController.NO_CLIENT_CONNECTION, () -> { })
+                    .get(20, TimeUnit.SECONDS);
+            assertFalse("MASTER".equals(c.status().roleOf("main")), c.status().toJson());
+            String released = onLoop(() -> plane.table.toString());
+            assertTrue(released.contains("192.168.77.11:8080 DIRECT_ROUTE weight 0") && released.contains("192.168.77.12:8080 DIRECT_ROUTE weight 2"),
+                    "after the handover: itself at 0, the peer by its weight: " + released);
+            assertTrue(onLoop(() -> plane.onLoopback.contains(RoleSwitchTest.ip("192.168.77.254"))), "the VIP waits on lo for the stop");
+            c.stop().get(15, TimeUnit.SECONDS);
+            assertTrue(plane.table.entries().isEmpty() && plane.onInterface.isEmpty() && plane.onLoopback.isEmpty(), plane.calls.toString());
+            assertEquals(DataPlane.SyncRole.NONE, plane.syncRole);
+        } finally {
+            peerHealth.stop(0);
+        }
+    }
+
     @Test
     void aMasterThatCannotProgramIpvsAtRunTimeTurnsReadinessDownAndResigns() throws Exception {
         ReadyNode node = readyNode();

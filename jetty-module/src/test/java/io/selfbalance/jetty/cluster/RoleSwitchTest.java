@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.selfbalance.config.EffectiveConfig;
 import io.selfbalance.config.IpPrefix;
-import io.selfbalance.health.probe.ProbeOutcome;
 import io.selfbalance.config.V3Checksum;
 import io.selfbalance.health.policy.HealthObservation;
 import io.selfbalance.health.policy.Ticker;
@@ -206,18 +205,6 @@ class RoleSwitchTest {
                 t.entries().get(0).destinations().toString());
         IpvsTable v6 = w.desiredTable(List.of(cfg.routers().get(1)));
         assertEquals("[[fd77::13]:8080 DIRECT_ROUTE weight 0]", v6.entries().get(0).destinations().toString());
-
-        // standby (connection sync): only itself weighted while it is up; with its own weight 0 (draining) the
-        // decided weights, so a stale-ARP connection does not meet its shut connectors
-        assertFalse(w.observe("n2", HealthObservation.up()), "one result of rise 2 keeps weight 0");
-        assertTrue(w.observe("n2", HealthObservation.up()));
-        IpvsTable standby = w.desiredTable(List.of(), List.of(cfg.routers().get(0)));
-        assertEquals("[192.168.77.11:8080 DIRECT_ROUTE weight " + NodeWeights.STANDBY_SELF_WEIGHT + ", 192.168.77.12:8080 DIRECT_ROUTE weight 0]",
-                standby.entries().get(0).destinations().toString());
-        assertTrue(w.observe("n1", new HealthObservation(ProbeOutcome.DOWN, java.util.OptionalLong.of(0), "draining")));
-        IpvsTable draining = w.desiredTable(List.of(), List.of(cfg.routers().get(0)));
-        assertEquals("[192.168.77.11:8080 DIRECT_ROUTE weight 0, 192.168.77.12:8080 DIRECT_ROUTE weight 5]",
-                draining.entries().get(0).destinations().toString());
     }
 
     static EffectiveConfig config(List<EffectiveConfig.Router> routers) throws Exception {
