@@ -61,6 +61,11 @@ jetty.webapp.addProtectedClasses+=,org.eclipse.microprofile.health.
 ## instead of resetting them. Needs exactly one router. true or false.
 # selfbalance.connection-sync=false
 
+## Nice value of the module's VRRP threads (control loop, raw socket readers), -20..19: a node loaded by
+## requests and GC still sends and hears its advertisements on time. Lowering it needs CAP_SYS_NICE (root has
+## it; without, a warning); 0 leaves them as the JVM's.
+# selfbalance.control-nice=-10
+
 ## --- VRRP virtual routers (at least one; "main" is an example name) ------------------------------
 ## Virtual router id, 1..255, unique per address family on the segment. Required.
 # selfbalance.routers.main.vrid=51

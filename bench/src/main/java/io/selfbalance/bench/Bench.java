@@ -514,12 +514,12 @@ public final class Bench {
         sleep(5000);
         Map<String, long[]> pids = new LinkedHashMap<>();
         Map<String, Long> cpu0 = new LinkedHashMap<>();
-        Map<String, Long> module0 = new LinkedHashMap<>();
+        Map<String, ProcStat.ModuleTasks> module0 = new LinkedHashMap<>();
         for (String n : lab.settings().names()) {
             long[] p = t.pids(n);
             pids.put(n, p);
             cpu0.put(n, ProcStat.cpuTicks(p));
-            module0.put(n, ProcStat.moduleTasks(p[0]).ticks());
+            module0.put(n, ProcStat.moduleTasks(p[0]));
         }
         long w0 = System.nanoTime();
         sleep(seconds * 1000);
@@ -529,13 +529,20 @@ public final class Bench {
             double pct = 100.0 * (ProcStat.cpuTicks(p) - cpu0.get(n)) / ProcStat.ticksPerSecond() / wall;
             // the module's own threads inside the Jetty JVM (keepalived: none, its processes are all of it)
             ProcStat.ModuleTasks module = ProcStat.moduleTasks(p[0]);
-            double modulePct = 100.0 * (module.ticks() - module0.get(n)) / ProcStat.ticksPerSecond() / wall;
+            double modulePct = 100.0 * (module.ticks() - module0.get(n).ticks()) / ProcStat.ticksPerSecond() / wall;
             record("footprint", system, Long.toString(advertMs), n, Long.toString(ProcStat.rssKiB(p)), Long.toString(ProcStat.threads(p)),
                     String.format(Locale.ROOT, "%.3f", pct), String.format(Locale.ROOT, "%.0f", wall), t.heapKiB(n),
                     system.equals("selfbalance") ? Long.toString(module.threads()) : "-",
                     system.equals("selfbalance") ? String.format(Locale.ROOT, "%.3f", modulePct) : "-");
             if (system.equals("selfbalance")) {
-                record("note", "module-threads", system, Long.toString(advertMs), n + ": " + String.join(",", module.names()));
+                record("note", "module-threads", system, Long.toString(advertMs), n + ": " + String.join(",", module.names())
+                        + " (nice " + module.niceByName() + ")");
+                // where the module's CPU went: clock ticks per thread name over the window
+                StringBuilder cpu = new StringBuilder(n + ":");
+                module.ticksByName().forEach((name, ticks) -> cpu.append(' ').append(name).append('=')
+                        .append(ticks - module0.get(n).ticksByName().getOrDefault(name, 0L)));
+                record("note", "module-cpu-ticks", system, Long.toString(advertMs), cpu.toString() + " (of "
+                        + Math.round(wall * ProcStat.ticksPerSecond()) + " ticks)");
             }
         }
     }

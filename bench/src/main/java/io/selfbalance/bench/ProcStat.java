@@ -38,8 +38,12 @@ final class ProcStat {
         return comm.startsWith("selfbalance-") || comm.startsWith("vrrp-rx-");
     }
 
-    /** The module's threads of a process: their names (sorted) and utime + stime in clock ticks. */
-    record ModuleTasks(java.util.List<String> names, long ticks) {
+    /**
+     * The module's threads of a process: their names (sorted), utime + stime in clock ticks, and the ticks per
+     * thread name (threads of the same name summed), so a footprint can say where the module's CPU went.
+     */
+    record ModuleTasks(java.util.List<String> names, long ticks, java.util.Map<String, Long> ticksByName,
+                       java.util.Map<String, Integer> niceByName) {
         long threads() {
             return names.size();
         }
@@ -48,9 +52,11 @@ final class ProcStat {
     /** The module's threads of {@code pid} (none when it is gone). */
     static ModuleTasks moduleTasks(long pid) {
         java.util.List<String> names = new java.util.ArrayList<>();
+        java.util.Map<String, Long> byName = new java.util.TreeMap<>();
+        java.util.Map<String, Integer> nice = new java.util.TreeMap<>();
         long ticks = 0;
         if (pid <= 0) {
-            return new ModuleTasks(names, 0);
+            return new ModuleTasks(names, 0, byName, nice);
         }
         try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
             for (Path task : tasks.toList()) {
@@ -61,17 +67,20 @@ final class ProcStat {
                     }
                     String stat = Files.readString(task.resolve("stat"));
                     String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                    long t = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                    ticks += t;
+                    byName.merge(comm, t, Long::sum);
+                    nice.put(comm, Integer.parseInt(f[16])); // field 19 of stat: the thread's nice value
                     names.add(comm);
                 } catch (IOException e) {
                     // the thread ended meanwhile
                 }
             }
         } catch (IOException e) {
-            return new ModuleTasks(java.util.List.of(), 0);
+            return new ModuleTasks(java.util.List.of(), 0, java.util.Map.of(), java.util.Map.of());
         }
         java.util.Collections.sort(names);
-        return new ModuleTasks(names, ticks);
+        return new ModuleTasks(names, ticks, byName, nice);
     }
 
     static long rssKiB(long[] pids) {

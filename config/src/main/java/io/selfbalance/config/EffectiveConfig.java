@@ -29,10 +29,11 @@ import java.util.stream.Collectors;
  * @param notifyHooks      {@code selfbalance.notify.*}
  * @param metrics          {@code selfbalance.metrics.*}
  * @param connectionSync   {@code selfbalance.connection-sync}
+ * @param controlNice      {@code selfbalance.control-nice}
  */
 public record EffectiveConfig(String networkInterface, InetAddress address, List<Router> routers, List<Service> services,
                               List<Node> nodes, Health health, Duration drainTime, Duration vipLifetime, Status status,
-                              Notify notifyHooks, Metrics metrics, boolean connectionSync) {
+                              Notify notifyHooks, Metrics metrics, boolean connectionSync, int controlNice) {
 
     /** The name of the service used when no {@code selfbalance.services.*} key is set. */
     public static final String DEFAULT_SERVICE_NAME = "http";
@@ -43,6 +44,17 @@ public record EffectiveConfig(String networkInterface, InetAddress address, List
         nodes = List.copyOf(nodes);
         Objects.requireNonNull(notifyHooks, "notifyHooks");
         Objects.requireNonNull(metrics, "metrics");
+    }
+
+    /** The default nice value of the VRRP threads ({@code selfbalance.control-nice}). */
+    public static final int DEFAULT_CONTROL_NICE = -10;
+
+    /** With {@code selfbalance.control-nice} at its default. */
+    public EffectiveConfig(String networkInterface, InetAddress address, List<Router> routers, List<Service> services,
+                           List<Node> nodes, Health health, Duration drainTime, Duration vipLifetime, Status status,
+                           Notify notifyHooks, Metrics metrics, boolean connectionSync) {
+        this(networkInterface, address, routers, services, nodes, health, drainTime, vipLifetime, status, notifyHooks,
+                metrics, connectionSync, DEFAULT_CONTROL_NICE);
     }
 
     /** Without connection synchronisation ({@code selfbalance.connection-sync=false}, the default). */
@@ -56,7 +68,13 @@ public record EffectiveConfig(String networkInterface, InetAddress address, List
     /** This configuration with {@code selfbalance.connection-sync} set to {@code on}. */
     public EffectiveConfig withConnectionSync(boolean on) {
         return new EffectiveConfig(networkInterface, address, routers, services, nodes, health, drainTime, vipLifetime,
-                status, notifyHooks, metrics, on);
+                status, notifyHooks, metrics, on, controlNice);
+    }
+
+    /** This configuration with {@code selfbalance.control-nice} set to {@code nice}. */
+    public EffectiveConfig withControlNice(int nice) {
+        return new EffectiveConfig(networkInterface, address, routers, services, nodes, health, drainTime, vipLifetime,
+                status, notifyHooks, metrics, connectionSync, nice);
     }
 
     /**
@@ -209,7 +227,7 @@ public record EffectiveConfig(String networkInterface, InetAddress address, List
                 new Notify(n.master().orElse(List.of()), n.backup().orElse(List.of()), n.fault().orElse(List.of()),
                         n.stop().orElse(List.of()), n.everyChange().orElse(List.of()), n.timeout(), n.queueCapacity()),
                 new Metrics(config.metrics().enabled(), config.metrics().path(), config.metrics().localOnly()),
-                config.connectionSync());
+                config.connectionSync(), config.controlNice());
     }
 
     /** @return this node's entry in {@link #nodes()} */
@@ -259,6 +277,7 @@ public record EffectiveConfig(String networkInterface, InetAddress address, List
         out.put("selfbalance.drain-time", DurationConverter.format(drainTime));
         out.put("selfbalance.vip-lifetime", DurationConverter.format(vipLifetime));
         out.put("selfbalance.connection-sync", String.valueOf(connectionSync));
+        out.put("selfbalance.control-nice", String.valueOf(controlNice));
         out.put("selfbalance.status.enabled", String.valueOf(status.enabled()));
         out.put("selfbalance.status.path", status.path());
         out.put("selfbalance.status.local-only", String.valueOf(status.localOnly()));

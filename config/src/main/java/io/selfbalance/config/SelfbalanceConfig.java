@@ -89,6 +89,18 @@ public interface SelfbalanceConfig {
     @WithDefault("false")
     boolean connectionSync();
 
+    /**
+     * {@code selfbalance.control-nice}: the nice value of the module's VRRP threads (the control loop, which sends
+     * the advertisements and runs the timers, and the raw socket readers), -20..19, default -10: a node loaded by
+     * requests and garbage collection still sends and hears its advertisements on time (keepalived's
+     * {@code vrrp_priority}). Lowering it needs {@code CAP_SYS_NICE} (root has it); without, a warning and the
+     * threads keep the JVM's. 0 leaves them as the JVM's.
+     */
+    @WithDefault("-10")
+    @Min(value = -20, message = "must be -20..19")
+    @Max(value = 19, message = "must be -20..19")
+    int controlNice();
+
     /** {@code selfbalance.status.*}: the status endpoint. */
     Status status();
 

@@ -438,6 +438,9 @@ class SelfbalanceConfigLoaderTest {
             "selfbalance.metrics.path|/metrics?x=1|selfbalance.metrics.path=/metrics?x=1: must be a URL path starting with '/' (letters, digits, . _ ~ - /)",
             "selfbalance.metrics.local-only|no|selfbalance.metrics.local-only=no: must be true or false",
             "selfbalance.connection-sync|on|selfbalance.connection-sync=on: must be true or false",
+            "selfbalance.control-nice|-21|selfbalance.control-nice=-21: must be -20..19",
+            "selfbalance.control-nice|20|selfbalance.control-nice=20: must be -20..19",
+            "selfbalance.control-nice|high|selfbalance.control-nice=high: not a whole number",
             // cross-field rules
             "selfbalance.address|192.168.77.19|selfbalance.address=192.168.77.19: no node has this address; the node list must include this node, e.g. selfbalance.nodes.<name>.address=192.168.77.19",
             "selfbalance.nodes.node3.address|192.168.77.11|selfbalance.nodes.node3.address=192.168.77.11: same address as selfbalance.nodes.node1; every node needs its own address",
@@ -469,6 +472,16 @@ class SelfbalanceConfigLoaderTest {
                         + "the kernel keeps one master and one backup sync daemon per host, with one sync id each"),
                 problemsWith("selfbalance.connection-sync", "true", "selfbalance.routers.second.vrid", "52",
                         "selfbalance.routers.second.vips", "192.168.77.253/24"));
+    }
+
+    @Test
+    void controlNiceIsMinusTenByDefault() {
+        EffectiveConfig d = EffectiveConfig.resolve(loadJetty(valid()), IpAddresses.parseLiteral("192.168.77.11"), 8080);
+        assertEquals(-10, d.controlNice());
+        assertEquals("-10", d.asProperties().get("selfbalance.control-nice"));
+        Map<String, String> zero = valid();
+        zero.put("selfbalance.control-nice", "0");
+        assertEquals(0, EffectiveConfig.resolve(loadJetty(zero), IpAddresses.parseLiteral("192.168.77.11"), 8080).controlNice());
     }
 
     @Test

@@ -11,10 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
@@ -27,8 +24,12 @@ import io.selfbalance.health.HealthRegistry.Run;
  * Runs the registered checks and produces {@link HealthReport}s.
  *
  * <ul>
- * <li>All checks of a request run concurrently on the evaluator's own daemon threads (never on the caller's), each
- * with the context class loader of the check's class, so a webapp's check sees its webapp.</li>
+ * <li>Checks run on the evaluator's own daemon thread (never on the caller's), one at a time, each with the context
+ * class loader of the check's class, so a webapp's check sees its webapp. One thread: a node evaluates all the time
+ * (its own tick, its peers' probes), and a thread per check running at the same moment was most of the module's
+ * threads. A check still running after half its time limit keeps its thread and the others move on to a fresh one
+ * ({@link CheckRunner}), so a slow check does not make the others late; at most
+ * {@link HealthSettings#maxConcurrentChecks()} threads.</li>
  * <li>A check still running after {@link HealthSettings#checkTimeout()} is DOWN under its last known name (else its
  * class name) with a {@code rootCause}. It is not interrupted: later evaluations wait on the same run instead of
  * starting another, so a hung check holds at most one thread.</li>
@@ -41,24 +42,18 @@ import io.selfbalance.health.HealthRegistry.Run;
  */
 public final class HealthEvaluator implements AutoCloseable {
 
-    private static final AtomicInteger POOL_IDS = new AtomicInteger();
+    /** A runner's thread that had no check to run for this long ends (a node that is evaluated keeps it). */
+    private static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(30);
 
     private final HealthRegistry registry;
     private final HealthSettings settings;
-    private final ThreadPoolExecutor executor;
+    private final CheckRunner runner;
 
     public HealthEvaluator(HealthRegistry registry, HealthSettings settings) {
         this.registry = registry;
         this.settings = settings;
-        int pool = POOL_IDS.incrementAndGet();
-        AtomicInteger threads = new AtomicInteger();
-        // No queue: a check either gets a thread now or is reported DOWN; queued checks would only time out later.
-        this.executor = new ThreadPoolExecutor(0, settings.maxConcurrentChecks(), 30, TimeUnit.SECONDS,
-                new SynchronousQueue<>(), r -> {
-                    Thread t = new Thread(r, "selfbalance-health-" + pool + "-" + threads.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                });
+        this.runner = new CheckRunner("selfbalance-health", settings.maxConcurrentChecks(),
+                settings.checkTimeout().toNanos() / 2, IDLE_NANOS);
     }
 
     public HealthSettings settings() {
@@ -101,7 +96,7 @@ public final class HealthEvaluator implements AutoCloseable {
     }
 
     private CompletableFuture<HealthReport> evaluateAsync(Set<HealthKind> kinds) {
-        if (executor.isShutdown()) {
+        if (runner.isClosed()) {
             return CompletableFuture.completedFuture(HealthReport.undetermined("health evaluator is stopped"));
         }
         try {
@@ -147,37 +142,38 @@ public final class HealthEvaluator implements AutoCloseable {
             run = runOf(r);
         } catch (RejectedExecutionException e) {
             return CompletableFuture.completedFuture(CheckResult.down(r.displayName(),
-                    "not run: " + settings.maxConcurrentChecks() + " checks are already running (maxConcurrentChecks)"));
+                    "not run: " + e.getMessage() + " (maxConcurrentChecks " + settings.maxConcurrentChecks() + ")"));
         }
         long timeoutMillis = settings.checkTimeout().toMillis();
         return run.future().handle((response, failure) -> toResult(r, response, failure))
                 .completeOnTimeout(null, timeoutMillis, TimeUnit.MILLISECONDS)
                 .thenApply(result -> result != null ? result
-                        : CheckResult.down(r.displayName(), "timed out: still running after "
-                                + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - run.startNanos()) + " ms (limit "
-                                + timeoutMillis + " ms)"));
+                        : CheckResult.down(r.displayName(), run.called().get()
+                                ? "timed out: still running after "
+                                        + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - run.startNanos()) + " ms (limit "
+                                        + timeoutMillis + " ms)"
+                                : "not run within the limit of " + timeoutMillis + " ms: all "
+                                        + settings.maxConcurrentChecks() + " check threads (maxConcurrentChecks) were held by running checks"));
     }
 
     /** The run in progress for {@code r}, or a new one; an {@link InstantCheck} runs here and now. */
     private Run runOf(Registration r) {
         if (r.check() instanceof InstantCheck) {
-            CompletableFuture<HealthCheckResponse> done = new CompletableFuture<>();
-            long start = System.nanoTime();
-            call(r.check(), done);
-            return new Run(done, start);
+            Run now = new Run(new CompletableFuture<>(), System.nanoTime(), new java.util.concurrent.atomic.AtomicBoolean());
+            call(r.check(), now);
+            return now;
         }
         while (true) {
             Run current = r.inFlight.get();
             if (current != null && !current.future().isDone()) {
                 return current;
             }
-            CompletableFuture<HealthCheckResponse> future = new CompletableFuture<>();
-            Run fresh = new Run(future, System.nanoTime());
+            Run fresh = new Run(new CompletableFuture<>(), System.nanoTime(), new java.util.concurrent.atomic.AtomicBoolean());
             if (!r.inFlight.compareAndSet(current, fresh)) {
                 continue;
             }
             try {
-                executor.execute(() -> call(r.check(), future));
+                runner.execute(() -> call(r.check(), fresh));
             } catch (RejectedExecutionException e) {
                 r.inFlight.compareAndSet(fresh, null);
                 throw e;
@@ -186,7 +182,9 @@ public final class HealthEvaluator implements AutoCloseable {
         }
     }
 
-    private static void call(HealthCheck check, CompletableFuture<HealthCheckResponse> future) {
+    private static void call(HealthCheck check, Run run) {
+        run.called().set(true);
+        CompletableFuture<HealthCheckResponse> future = run.future();
         Thread thread = Thread.currentThread();
         ClassLoader saved = thread.getContextClassLoader();
         ClassLoader loader = check.getClass().getClassLoader();
@@ -230,9 +228,14 @@ public final class HealthEvaluator implements AutoCloseable {
         return new CheckResult(response.getName(), response.getStatus(), data);
     }
 
+    /** How many threads run checks now (one while checks return in time). */
+    public int checkThreads() {
+        return runner.threads();
+    }
+
     /** Stops the check threads; hung checks are interrupted. */
     @Override
     public void close() {
-        executor.shutdownNow();
+        runner.close();
     }
 }

@@ -186,6 +186,6 @@ public final class HealthRegistry {
     }
 
     /** A check execution that may be shared by overlapping evaluations. */
-    record Run(CompletableFuture<HealthCheckResponse> future, long startNanos) {
+    record Run(CompletableFuture<HealthCheckResponse> future, long startNanos, java.util.concurrent.atomic.AtomicBoolean called) {
     }
 }

@@ -144,6 +144,85 @@ class HealthEvaluatorTest {
         assertEquals(Status.UP, after.status(), "recovers once the check returns");
     }
 
+    /**
+     * Checks that return in time run one at a time on one thread, however many callers evaluate at once (a node is
+     * evaluated by its own tick and by every peer's probe): the evaluator adds one thread to the server.
+     */
+    @Test
+    void checksThatReturnInTimeRunOneAtATimeOnOneThread() throws Exception {
+        java.util.Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        AtomicInteger running = new AtomicInteger();
+        AtomicInteger mostAtOnce = new AtomicInteger();
+        for (int i = 0; i < 3; i++) {
+            String name = "check-" + i;
+            registry.register("app", HealthKind.READINESS, () -> {
+                threads.add(Thread.currentThread().getName());
+                mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    running.decrementAndGet();
+                }
+                return HealthCheckResponse.up(name);
+            });
+        }
+        registry.applicationsDeployed();
+        ExecutorService callers = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<HealthReport>> reports = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                reports.add(callers.submit(() -> evaluator.evaluate(HealthKind.READINESS)));
+            }
+            for (Future<HealthReport> f : reports) {
+                assertEquals(Status.UP, f.get(10, TimeUnit.SECONDS).status());
+            }
+        } finally {
+            callers.shutdownNow();
+        }
+        assertEquals(1, threads.size(), "one thread ran every check: " + threads);
+        assertTrue(threads.iterator().next().startsWith("selfbalance-health-"), threads.toString());
+        assertEquals(1, mostAtOnce.get(), "one check at a time");
+        assertEquals(1, evaluator.checkThreads());
+    }
+
+    /**
+     * A check that hangs keeps its thread; the checks queued behind it move on to a fresh thread at half the time
+     * limit and are answered within the limit. Once it returns, its thread ends: one thread again.
+     */
+    @Test
+    void aHungCheckKeepsItsThreadAndTheOthersMoveOnToAFreshOne() throws Exception {
+        registry.register("app", HealthKind.LIVENESS, () -> {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return HealthCheckResponse.up("hung");
+        });
+        AtomicReference<String> quickThread = new AtomicReference<>();
+        registry.register("app", HealthKind.LIVENESS, () -> {
+            quickThread.set(Thread.currentThread().getName());
+            return HealthCheckResponse.up("quick");
+        });
+        HealthReport r = evaluator.evaluate(HealthKind.LIVENESS);
+        assertEquals(Status.DOWN, r.checks().get(0).status(), r.toString());
+        assertTrue(r.checks().get(0).data().get("rootCause").toString().startsWith("timed out: still running"), r.toString());
+        assertEquals(CheckResult.up("quick"), r.checks().get(1), "the check behind the hung one ran in time: " + r);
+        assertEquals(2, evaluator.checkThreads(), "the hung check holds one thread, the queue another");
+        String freshThread = quickThread.get();
+        assertEquals(CheckResult.up("quick"), evaluator.evaluate(HealthKind.LIVENESS).checks().get(1));
+        assertEquals(freshThread, quickThread.get(), "later checks stay on the fresh thread");
+        release.countDown();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (evaluator.checkThreads() != 1 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(1, evaluator.checkThreads(), "the thread left with the hung check ended once it returned");
+        assertEquals(Status.UP, evaluator.evaluate(HealthKind.LIVENESS).status());
+    }
+
     @Test
     void neverAnsweredHungCheckIsDownByClassName() {
         HealthCheck stuck = () -> {

@@ -29,6 +29,7 @@ public final class LinuxRawTransport implements VrrpTransport {
     private RawSockets sockets;
     private Thread reader;
     private volatile boolean closed;
+    private Runnable onReaderThread = () -> { };
 
     /**
      * @param interfaceName   the interface, e.g. {@code eth0}
@@ -82,6 +83,16 @@ public final class LinuxRawTransport implements VrrpTransport {
     }
 
     /**
+     * Runs {@code setup} first on the reader thread when it starts (e.g. its scheduling priority, see
+     * {@link io.selfbalance.vrrp.linux.ThreadNice}); a failure there is the setup's to report: the reader runs anyway.
+     * Call before {@link #start}.
+     */
+    public synchronized LinuxRawTransport onReaderThread(Runnable setup) {
+        this.onReaderThread = java.util.Objects.requireNonNull(setup, "setup");
+        return this;
+    }
+
+    /**
      * Opens and configures the sockets now, in the calling thread's network namespace, so that
      * configuration errors surface early; {@link #start} opens them itself when this was not called.
      */
@@ -101,7 +112,15 @@ public final class LinuxRawTransport implements VrrpTransport {
         }
         open();
         RawSockets s = sockets;
-        reader = new Thread(() -> readLoop(s, receiver, errors), "vrrp-rx-" + interfaceName + "-" + family);
+        Runnable setup = onReaderThread;
+        reader = new Thread(() -> {
+            try {
+                setup.run();
+            } catch (RuntimeException e) {
+                // the setup reports its own failures; receiving matters more
+            }
+            readLoop(s, receiver, errors);
+        }, "vrrp-rx-" + interfaceName + "-" + family);
         reader.setDaemon(true);
         reader.start();
     }

@@ -231,6 +231,7 @@ public final class ClusterController {
                 }
             }
         }
+        applyControlNice("control loop"); // this thread: it sends the advertisements and runs the timers
         for (EffectiveConfig.Router r : config.routers()) {
             RoleSwitch rs = new RoleSwitch(r, dataPlane, config.vipLifetime(), switchOwner, config.connectionSync());
             rs.takeBackupPosition();
@@ -238,7 +239,11 @@ public final class ClusterController {
         }
         for (EffectiveConfig.Router r : config.routers()) {
             VrrpRouterSettings s = routerSettings(r);
-            VrrpRouter router = VrrpRouter.create(s, transportFactory.create(s), loop, new TransitionRecorder(switches.get(r.name())));
+            io.selfbalance.vrrp.VrrpTransport transport = transportFactory.create(s);
+            if (transport instanceof io.selfbalance.vrrp.LinuxRawTransport raw) {
+                raw.onReaderThread(() -> applyControlNice("VRRP receiver of router " + r.name()));
+            }
+            VrrpRouter router = VrrpRouter.create(s, transport, loop, new TransitionRecorder(switches.get(r.name())));
             PriorityPolicy.Settings ps = priorityPolicySettings(r);
             if (ps != null) {
                 priorities.put(r.name(), new PriorityPolicy(ps, Ticker.SYSTEM));
@@ -628,6 +633,25 @@ public final class ClusterController {
             }
         } catch (RuntimeException e) {
             ipvsFailed("IPVS reconciliation: " + e.getMessage(), 1);
+        }
+    }
+
+    /**
+     * Gives the calling thread {@code selfbalance.control-nice} (0: left as it is). Without the right to (no
+     * {@code CAP_SYS_NICE}) a warning: the node works, but under load its advertisements may be late.
+     */
+    private void applyControlNice(String thread) {
+        int nice = config.controlNice();
+        if (nice == 0) {
+            return;
+        }
+        try {
+            io.selfbalance.vrrp.linux.ThreadNice.setForCurrentThread(nice);
+            LOG.info("Selfbalance: the {} thread ({}) runs at nice {}", thread, Thread.currentThread().getName(), nice);
+        } catch (RuntimeException | LinkageError e) {
+            LOG.warn("Selfbalance: the {} thread keeps its nice value, {} could not be set ({}); under load its "
+                    + "advertisements may be late. Give the JVM CAP_SYS_NICE, or set selfbalance.control-nice=0 to "
+                    + "silence this", thread, nice, e.getMessage());
         }
     }
 

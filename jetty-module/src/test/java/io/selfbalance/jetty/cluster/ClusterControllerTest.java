@@ -163,6 +163,23 @@ class ClusterControllerTest {
         c.stop().get(10, TimeUnit.SECONDS);
     }
 
+    /**
+     * The control loop sends the advertisements and runs the timers: it runs at {@code selfbalance.control-nice}
+     * (default -10) once the cluster layer started; as root (CI) the value is set, otherwise it stays (a warning).
+     */
+    @Test
+    void theControlLoopRunsAtTheConfiguredNice() throws Exception {
+        int before = onLoop(io.selfbalance.vrrp.linux.ThreadNice::ofCurrentThread);
+        ClusterController c = lonelyMaster();
+        int after = onLoop(io.selfbalance.vrrp.linux.ThreadNice::ofCurrentThread);
+        if ("root".equals(System.getProperty("user.name"))) {
+            assertEquals(EffectiveConfig.DEFAULT_CONTROL_NICE, after, "was " + before);
+        } else {
+            assertEquals(before, after, "no CAP_SYS_NICE: unchanged");
+        }
+        c.stop().get(10, TimeUnit.SECONDS);
+    }
+
     /** A started single node (probes every 100 ms, limit 500 ms) that is master with its weight 3; no peer. */
     private ClusterController lonelyMaster() throws Exception {
         ReadyNode node = readyNode();

@@ -36,6 +36,7 @@ final class Libc {
 
     private static volatile LibcSockets sockets;
     private static volatile LibcInterfaces interfaces;
+    private static volatile LibcScheduling scheduling;
 
     private Libc() {}
 
@@ -65,6 +66,20 @@ final class Libc {
             }
         }
         return i;
+    }
+
+    static LibcScheduling scheduling() {
+        LibcScheduling s = scheduling;
+        if (s == null) {
+            synchronized (Libc.class) {
+                if (scheduling == null) {
+                    requireLinux64();
+                    scheduling = LibraryLoader.create(LibcScheduling.class).failImmediately().load("c");
+                }
+                s = scheduling;
+            }
+        }
+        return s;
     }
 
     private static void requireLinux64() {
