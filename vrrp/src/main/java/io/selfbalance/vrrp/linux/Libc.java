@@ -34,52 +34,27 @@ final class Libc {
     static final int EINTR = 4;
     static final int EAGAIN = 11;
 
-    private static volatile LibcSockets sockets;
-    private static volatile LibcInterfaces interfaces;
-    private static volatile LibcScheduling scheduling;
+    /** Each libc interface, loaded once per interface type (a racing second load is dropped, not used). */
+    private static final ClassValue<Object> LIBRARIES = new ClassValue<>() {
+        @Override
+        protected Object computeValue(Class<?> type) {
+            requireLinux64();
+            return LibraryLoader.create(type).failImmediately().load("c");
+        }
+    };
 
     private Libc() {}
 
     static LibcSockets sockets() {
-        LibcSockets s = sockets;
-        if (s == null) {
-            synchronized (Libc.class) {
-                if (sockets == null) {
-                    requireLinux64();
-                    sockets = LibraryLoader.create(LibcSockets.class).failImmediately().load("c");
-                }
-                s = sockets;
-            }
-        }
-        return s;
+        return (LibcSockets) LIBRARIES.get(LibcSockets.class);
     }
 
     static LibcInterfaces interfaces() {
-        LibcInterfaces i = interfaces;
-        if (i == null) {
-            synchronized (Libc.class) {
-                if (interfaces == null) {
-                    requireLinux64();
-                    interfaces = LibraryLoader.create(LibcInterfaces.class).failImmediately().load("c");
-                }
-                i = interfaces;
-            }
-        }
-        return i;
+        return (LibcInterfaces) LIBRARIES.get(LibcInterfaces.class);
     }
 
     static LibcScheduling scheduling() {
-        LibcScheduling s = scheduling;
-        if (s == null) {
-            synchronized (Libc.class) {
-                if (scheduling == null) {
-                    requireLinux64();
-                    scheduling = LibraryLoader.create(LibcScheduling.class).failImmediately().load("c");
-                }
-                s = scheduling;
-            }
-        }
-        return s;
+        return (LibcScheduling) LIBRARIES.get(LibcScheduling.class);
     }
 
     private static void requireLinux64() {
