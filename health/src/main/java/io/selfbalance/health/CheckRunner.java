@@ -36,7 +36,11 @@ final class CheckRunner implements AutoCloseable {
     private Worker taking;
     private boolean closed;
 
-    CheckRunner(String name, int maxThreads, long handOffNanos, long idleNanos) {
+    /** Runs first on every thread of this runner (e.g. its scheduling priority); failures are its own to report. */
+    private final Runnable onThreadStart;
+
+    CheckRunner(String name, int maxThreads, long handOffNanos, long idleNanos, Runnable onThreadStart) {
+        this.onThreadStart = onThreadStart;
         this.namePrefix = name + "-" + RUNNER_IDS.incrementAndGet() + "-";
         this.maxThreads = maxThreads;
         this.handOffNanos = handOffNanos;
@@ -91,6 +95,11 @@ final class CheckRunner implements AutoCloseable {
     }
 
     private void work(Worker self) {
+        try {
+            onThreadStart.run();
+        } catch (RuntimeException | LinkageError e) {
+            // the hook reports its own failures; running the checks matters more
+        }
         try {
             while (true) {
                 Runnable task;

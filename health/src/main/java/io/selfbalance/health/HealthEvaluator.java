@@ -50,10 +50,19 @@ public final class HealthEvaluator implements AutoCloseable {
     private final CheckRunner runner;
 
     public HealthEvaluator(HealthRegistry registry, HealthSettings settings) {
+        this(registry, settings, () -> { });
+    }
+
+    /**
+     * @param onCheckThread runs first on every thread that runs checks: a new thread inherits its creator's
+     *        scheduling priority (which may be the control loop's, raised for VRRP), so the caller can give the
+     *        webapps' checks the server's own; its failures are its own to report
+     */
+    public HealthEvaluator(HealthRegistry registry, HealthSettings settings, Runnable onCheckThread) {
         this.registry = registry;
         this.settings = settings;
         this.runner = new CheckRunner("selfbalance-health", settings.maxConcurrentChecks(),
-                settings.checkTimeout().toNanos() / 2, IDLE_NANOS);
+                settings.checkTimeout().toNanos() / 2, IDLE_NANOS, java.util.Objects.requireNonNull(onCheckThread, "onCheckThread"));
     }
 
     public HealthSettings settings() {

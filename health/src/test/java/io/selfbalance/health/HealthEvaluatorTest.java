@@ -187,6 +187,27 @@ class HealthEvaluatorTest {
         assertEquals(1, evaluator.checkThreads());
     }
 
+    /** The hook runs first on the check thread, before any check, once per thread. */
+    @Test
+    void theCheckThreadHookRunsFirstOnTheCheckThread() {
+        java.util.List<String> order = new java.util.concurrent.CopyOnWriteArrayList<>();
+        HealthEvaluator hooked = new HealthEvaluator(registry, HealthSettings.defaults(),
+                () -> order.add("hook " + Thread.currentThread().getName()));
+        try {
+            registry.register("app", HealthKind.LIVENESS, () -> {
+                order.add("check " + Thread.currentThread().getName());
+                return HealthCheckResponse.up("c");
+            });
+            assertEquals(Status.UP, hooked.evaluate(HealthKind.LIVENESS).status());
+            assertEquals(Status.UP, hooked.evaluate(HealthKind.LIVENESS).status());
+            assertEquals(3, order.size(), order.toString());
+            String thread = order.get(0).substring("hook ".length());
+            assertEquals(List.of("hook " + thread, "check " + thread, "check " + thread), order);
+        } finally {
+            hooked.close();
+        }
+    }
+
     /**
      * A check that hangs keeps its thread; the checks queued behind it move on to a fresh thread at half the time
      * limit and are answered within the limit. Once it returns, its thread ends: one thread again.

@@ -524,7 +524,7 @@ public class SelfbalanceLifeCycle extends ContainerLifeCycle {
         // readiness DOWN with selfbalance.weight=0 while draining: how peers learn that this node leaves
         drain.stopDraining();
         drainRegistration = registry.register(HealthRegistry.SELFBALANCE_OWNER, HealthKind.READINESS, drain);
-        evaluator = new HealthEvaluator(registry, healthSettings);
+        evaluator = new HealthEvaluator(registry, healthSettings, checkThreadNice());
         ops.start();
         // one thread that does I/O: the cluster layer's health probes run on it too (PeerProber.sharing)
         controlPlaneGroup = io.selfbalance.health.probe.PeerProber.singleThreadGroup("selfbalance-control");
@@ -598,5 +598,28 @@ public class SelfbalanceLifeCycle extends ContainerLifeCycle {
     @Override
     public String toString() {
         return String.format("%s@%x{%s}", getClass().getSimpleName(), hashCode(), getState());
+    }
+
+    /**
+     * The hook for the threads that run health checks: they get the nice value of the thread that starts the module
+     * (the server's own). A new thread inherits its creator's, and the control loop, which may create one, runs at
+     * {@code selfbalance.control-nice}: the webapps' checks are application code and must not run at VRRP's priority.
+     */
+    private static Runnable checkThreadNice() {
+        int serverNice;
+        try {
+            serverNice = io.selfbalance.vrrp.linux.ThreadNice.ofCurrentThread();
+        } catch (RuntimeException | LinkageError e) {
+            return () -> { }; // not Linux, or no /proc: nothing was raised either
+        }
+        return () -> {
+            try {
+                if (io.selfbalance.vrrp.linux.ThreadNice.ofCurrentThread() != serverNice) {
+                    io.selfbalance.vrrp.linux.ThreadNice.setForCurrentThread(serverNice);
+                }
+            } catch (RuntimeException | LinkageError e) {
+                LOG.debug("Selfbalance: a health check thread keeps its nice value ({})", e.getMessage());
+            }
+        };
     }
 }
