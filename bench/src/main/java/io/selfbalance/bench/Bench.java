@@ -22,7 +22,7 @@ import java.util.function.BooleanSupplier;
  * runs on the host and only the measurements run in the kernel with IPVS:
  *
  * <pre>
- * Bench prepare --dist DIR --work DIR [--adverts 1000,100] [--nodes 3] [--interval-ms 50]    (host: jetty bases)
+ * Bench prepare --dist DIR --work DIR [--adverts 1000,100] [--nodes 3] [--interval-ms 50] [--node-ini k=v,..] (host: jetty bases)
  * Bench measure --work DIR --results FILE [--systems keepalived,selfbalance] [--faults cut,kill,stop,health]
  *               [--adverts 1000,100] [--trials 20] [--health-trials 3] [--footprint-s 30] [--robust-s 600]
  *               [--nodes 3] [--interval-ms 50] [--block-minutes M] [--deadline-epoch-s T]    (as root, with IPVS)
@@ -78,7 +78,7 @@ public final class Bench {
     }
 
     static String usage() {
-        return "usage: Bench prepare --dist DIR --work DIR [--adverts 1000,100] [--nodes 3] [--interval-ms 50]\n"
+        return "usage: Bench prepare --dist DIR --work DIR [--adverts 1000,100] [--nodes 3] [--interval-ms 50] [--node-ini k=v,..]\n"
                 + "       Bench measure --work DIR --results FILE [--systems keepalived,selfbalance] [--faults cut,kill,stop,health]\n"
                 + "                     [--adverts 1000,100] [--trials 20] [--health-trials 3] [--footprint-s 30] [--robust-s 600]\n"
                 + "                     [--nodes 3] [--interval-ms 50] [--block-minutes M] [--deadline-epoch-s T]\n"
@@ -87,7 +87,7 @@ public final class Bench {
     }
 
     static Map<String, String> options(String[] args) {
-        List<String> valued = List.of("--dist", "--work", "--results", "--out", "--meta", "--notes", "--systems", "--faults", "--adverts",
+        List<String> valued = List.of("--node-ini", "--dist", "--work", "--results", "--out", "--meta", "--notes", "--systems", "--faults", "--adverts",
                 "--trials", "--health-trials", "--footprint-s", "--robust-s", "--nodes", "--interval-ms", "--block-minutes", "--deadline-epoch-s");
         Map<String, String> o = new LinkedHashMap<>();
         for (int i = 1; i < args.length; i++) {
@@ -187,10 +187,27 @@ public final class Bench {
         Path work = Path.of(required(o, "--work")).toAbsolutePath();
         int nodes = (int) number(o, "--nodes", 3, 2, 3);
         long interval = number(o, "--interval-ms", 50, 1, 10_000);
+        List<String> extraIni = nodeIni(o);
         for (long advert : adverts(o)) {
             LabSettings s = BenchLab.settings(nodes, advert, interval);
-            BenchLab.prepareJettyBases(s, dist, selfbalanceWork(work, advert), out);
+            BenchLab.prepareJettyBases(s, dist, selfbalanceWork(work, advert), out, extraIni);
         }
+    }
+
+    /** {@code --node-ini k=v,k=v}: more {@code selfbalance.*} keys for every Selfbalance node (none by default). */
+    static List<String> nodeIni(Map<String, String> o) {
+        String v = o.get("--node-ini");
+        if (v == null || v.isBlank()) {
+            return List.of();
+        }
+        List<String> lines = new ArrayList<>();
+        for (String kv : v.split(",")) {
+            if (!kv.matches("selfbalance\\.[a-z0-9.-]+=\\S*")) {
+                throw new IllegalArgumentException("--node-ini: '" + kv + "' is not allowed; use selfbalance.<key>=<value>, comma-separated");
+            }
+            lines.add(kv);
+        }
+        return lines;
     }
 
     // ---- measure (inside the kernel with IPVS, as root) ----------------------------------------------

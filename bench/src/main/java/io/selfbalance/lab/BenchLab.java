@@ -46,8 +46,8 @@ public final class BenchLab implements AutoCloseable {
     static final long BENCH_CLIENT_TIMEOUT_MS = 3000;
 
     /** On the host: the jetty bases (real jetty-home, selfbalance overlay, demo WAR) and lab.properties under {@code work}. */
-    public static void prepareJettyBases(LabSettings s, Path dist, Path work, PrintStream log) {
-        JettyBases.prepare(s, JettyBases.find(dist), work, log);
+    public static void prepareJettyBases(LabSettings s, Path dist, Path work, PrintStream log, List<String> extraIni) {
+        JettyBases.prepare(s, JettyBases.find(dist), work, log, extraIni);
         s.store(work.resolve("lab.properties"));
     }
 

@@ -57,6 +57,15 @@ final class JettyBases {
 
     /** Creates {@code work/jetty-home} and one base per node under {@code work/<node>}. */
     static void prepare(LabSettings s, Dist dist, Path work, java.io.PrintStream log) {
+        prepare(s, dist, work, log, List.of());
+    }
+
+    /**
+     * As {@link #prepare(LabSettings, Dist, Path, java.io.PrintStream)}, with {@code extraIni} ({@code key=value}
+     * lines) added to every node's {@code start.d/selfbalance.ini} after the lab's own, before the command line is
+     * resolved (the bench's {@code --node-ini}, e.g. to compare a setting with its default).
+     */
+    static void prepare(LabSettings s, Dist dist, Path work, java.io.PrintStream log, List<String> extraIni) {
         if (work.toString().matches(".*[\\s'\"\\\\$].*")) {
             throw new IllegalArgumentException("--work '" + work + "' must not contain spaces, quotes, '$' or '\\'");
         }
@@ -90,7 +99,9 @@ final class JettyBases {
                 appendProperties(base.resolve("start.d/http.ini"), List.of("jetty.http.port=" + s.port(),
                         "jetty.threadPool.minThreads=4", "jetty.threadPool.maxThreads=64", "jetty.threadPool.reservedThreads=0"));
                 if (dist.overlay().isPresent()) {
-                    appendProperties(base.resolve("start.d/selfbalance.ini"), NodeIni.lines(s, i));
+                    List<String> ini = new ArrayList<>(NodeIni.lines(s, i));
+                    ini.addAll(extraIni);
+                    appendProperties(base.resolve("start.d/selfbalance.ini"), ini);
                 }
                 explodeWar(dist.demoWar(), base.resolve("webapps/ROOT"));
                 Sh.Out dry = Sh.run(120_000, java, "-jar", home.resolve("start.jar").toString(),
