@@ -203,7 +203,8 @@ public final class Bench {
         List<String> lines = new ArrayList<>();
         for (String kv : v.split(",")) {
             if (!kv.matches("selfbalance\\.[a-z0-9.-]+=\\S*")) {
-                throw new IllegalArgumentException("--node-ini: '" + kv + "' is not allowed; use selfbalance.<key>=<value>, comma-separated");
+                throw new IllegalArgumentException("--node-ini '" + kv + "' is not allowed; allowed: selfbalance.<key>=<value> without spaces,"
+                        + " comma-separated");
             }
             lines.add(kv);
         }

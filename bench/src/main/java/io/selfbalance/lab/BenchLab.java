@@ -26,7 +26,7 @@ public final class BenchLab implements AutoCloseable {
     private BenchLab(LabSettings settings, Path work) {
         this.settings = settings;
         this.work = work;
-        this.cluster = new Cluster(settings, work);
+        this.cluster = new Cluster(settings, work).promotingEveryThread(); // its nodes at keepalived's nice 0, every thread
     }
 
     /**

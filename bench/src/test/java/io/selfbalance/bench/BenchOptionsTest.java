@@ -59,4 +59,19 @@ class BenchOptionsTest {
         assertEquals("--trials needs a value",
                 assertThrows(IllegalArgumentException.class, () -> Bench.options(new String[] {"check", "--trials"})).getMessage());
     }
+
+    @Test
+    void nodeIniGivesEveryKeyInOrderAndRejectsAnythingButSelfbalanceKeys() {
+        assertEquals(List.of(), Bench.nodeIni(Map.of()));
+        assertEquals(List.of(), Bench.nodeIni(Map.of("--node-ini", "")));
+        assertEquals(List.of("selfbalance.control-nice=0", "selfbalance.health.probe-interval=500ms", "selfbalance.status.path="),
+                Bench.nodeIni(Map.of("--node-ini", "selfbalance.control-nice=0,selfbalance.health.probe-interval=500ms,selfbalance.status.path=")));
+        for (String bad : List.of("jetty.http.port=9090", "selfbalance.control-nice", "selfbalance.Control-Nice=0",
+                "selfbalance.control-nice=a b")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> Bench.nodeIni(Map.of("--node-ini", "selfbalance.vip-lifetime=5s," + bad)));
+            assertEquals("--node-ini '" + bad + "' is not allowed; allowed: selfbalance.<key>=<value> without spaces, comma-separated",
+                    e.getMessage());
+        }
+    }
 }
